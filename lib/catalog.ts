@@ -1,0 +1,109 @@
+/**
+ * Catalogs: the one `discover` prints, built from the stream table, and the
+ * configured catalog `read` receives, validated against it.
+ *
+ * @module
+ */
+import { configError } from "./errors.ts";
+import { isJsonObject } from "./files.ts";
+import { type StreamDefinition, streamNamed, STREAMS } from "./streams.ts";
+
+/** How a configured stream is read. */
+export type SyncMode = "full_refresh" | "incremental";
+
+/** A stream the user selected, with its sync mode. */
+export interface ConfiguredStream {
+  definition: StreamDefinition;
+  syncMode: SyncMode;
+}
+
+/**
+ * The sync modes a stream supports.
+ *
+ * @example
+ * ```ts
+ * syncModesOf(streamNamed("shares")!); // ["full_refresh"]
+ * ```
+ */
+export function syncModesOf(stream: StreamDefinition): SyncMode[] {
+  return stream.incremental ? ["full_refresh", "incremental"] : ["full_refresh"];
+}
+
+/**
+ * The Airbyte stream `discover` announces for a definition.
+ *
+ * @example
+ * ```ts
+ * airbyteStream(streamNamed("ugc_posts")!).default_cursor_field; // ["lastModifiedAt"]
+ * ```
+ */
+export function airbyteStream(stream: StreamDefinition): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    name: stream.name,
+    json_schema: stream.schema,
+    supported_sync_modes: syncModesOf(stream),
+    source_defined_primary_key: stream.primaryKey,
+  };
+  if (stream.incremental) {
+    entry.source_defined_cursor = true;
+    entry.default_cursor_field = [stream.incremental.cursorField];
+    entry.is_resumable = true;
+  }
+  return entry;
+}
+
+/**
+ * The catalog of every stream.
+ *
+ * @example
+ * ```ts
+ * discoveredCatalog().streams.length; // 10
+ * ```
+ */
+export function discoveredCatalog(): { streams: Record<string, unknown>[] } {
+  return { streams: STREAMS.map(airbyteStream) };
+}
+
+/**
+ * Validates a parsed configured catalog: every stream must exist and be read in
+ * a mode it supports. Errors name the file and the entry.
+ *
+ * @example
+ * ```ts
+ * configuredStreams({ streams: [{ stream: { name: "shares" }, sync_mode: "full_refresh" }] }, "catalog.json");
+ * ```
+ */
+export function configuredStreams(raw: unknown, fileName: string): ConfiguredStream[] {
+  if (!isJsonObject(raw) || !Array.isArray(raw.streams)) {
+    throw configError(
+      `${fileName} must be a configured catalog: an object with a "streams" array.`,
+    );
+  }
+  const seen = new Set<string>();
+  return raw.streams.map((entry, index) => {
+    const where = `${fileName}: streams[${index}]`;
+    const name = isJsonObject(entry) && isJsonObject(entry.stream) ? entry.stream.name : undefined;
+    if (typeof name !== "string") throw configError(`${where}.stream.name is missing.`);
+    const definition = streamNamed(name);
+    if (!definition) {
+      throw configError(
+        `${where}.stream.name: unknown stream "${name}". Known streams: ${
+          STREAMS.map((s) => s.name).join(", ")
+        }.`,
+      );
+    }
+    if (seen.has(name)) throw configError(`${where}: stream "${name}" is listed twice.`);
+    seen.add(name);
+    const syncMode = (entry as Record<string, unknown>).sync_mode;
+    const supported = syncModesOf(definition);
+    if (!supported.includes(syncMode as SyncMode)) {
+      throw configError(
+        `${where}.sync_mode: stream "${name}" cannot be read in mode ${
+          JSON.stringify(syncMode)
+        }; ` +
+          `it supports ${supported.join(" and ")}.`,
+      );
+    }
+    return { definition, syncMode: syncMode as SyncMode };
+  });
+}

@@ -1,0 +1,208 @@
+/**
+ * The LinkedIn REST client: versioned headers, bearer token, one token refresh on
+ * 401, stepping past a retired `LinkedIn-Version`, and the meaning of every error
+ * answer. The only place that talks to the API.
+ *
+ * @module
+ */
+import type { TokenSource } from "./auth.ts";
+import { configError, ConnectorError, systemError } from "./errors.ts";
+import {
+  type HttpOptions,
+  type HttpResponse,
+  linkedInMessage,
+  type RateLimitListener,
+  send,
+} from "./http.ts";
+
+/** The OAuth scope an endpoint needs. */
+export type Scope = "rw_organization_admin" | "r_organization_social";
+
+/** One GET against the versioned API. */
+export interface ApiRequest {
+  /** Path under the base URL, e.g. `/rest/posts`. */
+  path: string;
+  /** Query string already Rest.li-encoded (without `?`). */
+  query?: string;
+  scope: Scope;
+  /** Who asked, for messages, e.g. "stream shares". */
+  label: string;
+  onRateLimited?: RateLimitListener;
+}
+
+/** The `LinkedIn-Version` used when the user pins none: a version LinkedIn serves. */
+export const DEFAULT_LINKEDIN_VERSION = "202608";
+
+/**
+ * The months after `version` up to and including `until` (both YYYYMM).
+ *
+ * @example
+ * ```ts
+ * laterVersions("202611", "202602"); // ["202612", "202701", "202702"]
+ * ```
+ */
+export function laterVersions(version: string, until: string): string[] {
+  const versions: string[] = [];
+  let year = Number(version.slice(0, 4));
+  let month = Number(version.slice(4, 6));
+  for (;;) {
+    month += 1;
+    if (month > 12) [year, month] = [year + 1, 1];
+    const next = `${year}${String(month).padStart(2, "0")}`;
+    if (next > until) return versions;
+    versions.push(next);
+  }
+}
+
+/**
+ * The current UTC month as YYYYMM.
+ *
+ * @example
+ * ```ts
+ * currentMonth(Date.UTC(2026, 10, 23)); // "202611"
+ * ```
+ */
+export function currentMonth(now: number = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 7).replace("-", "");
+}
+
+/**
+ * Sends API requests and returns parsed bodies, or throws a {@linkcode ConnectorError}
+ * that says what the failure means and what to do.
+ *
+ * @example
+ * ```ts
+ * const client = new LinkedInClient("https://api.linkedin.com", undefined, tokens, http);
+ * const org = await client.get({ path: "/rest/organizations/1", scope: "rw_organization_admin", label: "check" });
+ * ```
+ */
+export class LinkedInClient {
+  #version: string;
+  #negotiation: Promise<string> | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    readonly pinnedVersion: string | undefined,
+    readonly tokens: TokenSource,
+    readonly http: HttpOptions,
+  ) {
+    this.#version = pinnedVersion ?? DEFAULT_LINKEDIN_VERSION;
+  }
+
+  /** The `LinkedIn-Version` requests currently use. */
+  get version(): string {
+    return this.#version;
+  }
+
+  /** GETs a resource and returns its JSON body. */
+  async get(request: ApiRequest): Promise<unknown> {
+    let token = await this.tokens.token();
+    let refreshed = false;
+    for (;;) {
+      const version = this.#version;
+      const response = await this.#send(request, token, version);
+      if (response.status >= 200 && response.status < 300) return response.body;
+      if (response.status === 401 && this.tokens.refreshable && !refreshed) {
+        this.http.log("INFO", `Access token rejected during ${request.label}; refreshing it once.`);
+        token = await this.tokens.refresh(token);
+        refreshed = true;
+        continue;
+      }
+      if (response.status === 426 && this.pinnedVersion === undefined) {
+        await this.#replaceRetired(version, request, token);
+        continue;
+      }
+      throw this.#explain(request, response, version);
+    }
+  }
+
+  #send(request: ApiRequest, token: string, version: string): Promise<HttpResponse> {
+    const url = `${this.baseUrl}${request.path}${request.query ? `?${request.query}` : ""}`;
+    return send({
+      url,
+      init: {
+        headers: {
+          authorization: `Bearer ${token}`,
+          "linkedin-version": version,
+          "x-restli-protocol-version": "2.0.0",
+        },
+      },
+      label: `${request.label}, GET ${request.path}`,
+      onRateLimited: request.onRateLimited,
+    }, this.http);
+  }
+
+  // Concurrent requests that meet the same retired version share one search.
+  #replaceRetired(retired: string, request: ApiRequest, token: string): Promise<string> {
+    if (this.#version !== retired) return Promise.resolve(this.#version);
+    this.#negotiation ??= this.#searchVersion(retired, request, token).finally(() => {
+      this.#negotiation = undefined;
+    });
+    return this.#negotiation;
+  }
+
+  // LinkedIn skips some months, so step forward one month at a time.
+  async #searchVersion(retired: string, request: ApiRequest, token: string): Promise<string> {
+    const tried = [retired];
+    for (const candidate of laterVersions(retired, currentMonth())) {
+      tried.push(candidate);
+      const response = await this.#send(request, token, candidate);
+      if (response.status === 426) continue;
+      this.#version = candidate;
+      this.http.log(
+        "WARN",
+        `LinkedIn has retired API version ${retired} (426 NONEXISTENT_VERSION); using ${candidate} ` +
+          "for the rest of this run. Upgrade the connector or set linkedin_version to silence this.",
+      );
+      return candidate;
+    }
+    throw configError(
+      `LinkedIn answered 426 NONEXISTENT_VERSION for every API version tried (${
+        tried.join(", ")
+      }). ` +
+        "Upgrade the connector, or set linkedin_version to a version LinkedIn lists as active at " +
+        "https://learn.microsoft.com/en-us/linkedin/marketing/versioning.",
+    );
+  }
+
+  #explain(request: ApiRequest, response: HttpResponse, version: string): ConnectorError {
+    const says = linkedInMessage(response.body);
+    const uuid = response.headers.get("x-li-uuid");
+    const quoted = `HTTP ${response.status}${says ? ` "${says}"` : ""}${
+      uuid ? ` (x-li-uuid ${uuid})` : ""
+    }`;
+    const where = `${request.label}, GET ${request.path}`;
+    switch (response.status) {
+      case 400:
+        if (says?.includes("Invalid timeIntervals")) {
+          return configError(
+            `LinkedIn rejected the statistics date window for ${where}: ${quoted}. LinkedIn serves ` +
+              "time-bound statistics only for windows that start at most 12 months and at least 2 days " +
+              "before today (UTC) and span at least one whole DAY or MONTH; check start_date and " +
+              "time_granularity_type.",
+          );
+        }
+        return systemError(`LinkedIn rejected the request for ${where}: ${quoted}.`);
+      case 401:
+        return configError(this.tokens.rejectedMessage(says ?? "HTTP 401"), `${where}: ${quoted}`);
+      case 403:
+        return configError(
+          `LinkedIn denied access for ${where}: ${quoted}. The token needs the scope ${request.scope} ` +
+            "and the member must hold the ADMINISTRATOR role on the organization's page; grant both " +
+            "and create a new token.",
+        );
+      case 404:
+        return configError(
+          `LinkedIn found nothing for ${where}: ${quoted}. Check that the organization id is right ` +
+            "and that the member administers it.",
+        );
+      case 426:
+        return configError(
+          `LinkedIn no longer serves the pinned API version ${version} for ${where}: ${quoted}. ` +
+            "Set linkedin_version to a current version (YYYYMM) or remove it.",
+        );
+      default:
+        return systemError(`Unexpected answer for ${where}: ${quoted}.`);
+    }
+  }
+}

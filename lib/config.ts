@@ -1,0 +1,182 @@
+/**
+ * The connector's config: legacy shapes normalised, validated against the spec
+ * (`schemas/spec.json`, the single source of truth), and turned into a typed
+ * {@linkcode Config} once.
+ *
+ * @module
+ */
+import { Ajv, type ErrorObject } from "ajv";
+import spec from "../schemas/spec.json" with { type: "json" };
+import { configError } from "./errors.ts";
+import { isJsonObject } from "./files.ts";
+
+/** How the connector authenticates. */
+export type Credentials =
+  | { kind: "oauth"; clientId: string; clientSecret: string; refreshToken: string }
+  | { kind: "access_token"; accessToken: string };
+
+/** Bucket size of the time-bound statistics. */
+export type Granularity = "DAY" | "MONTH";
+
+/** The validated, normalised config. */
+export interface Config {
+  credentials: Credentials;
+  /** Organizations to sync; `undefined` means every organization the member administers. */
+  organizationIds?: string[];
+  /** Where a first sync of time-bound statistics starts (epoch ms, UTC). */
+  startDate?: number;
+  granularity: Granularity;
+  lookbackDays: number;
+  /** A `LinkedIn-Version` the user pinned; `undefined` lets the connector choose. */
+  linkedinVersion?: string;
+  maxConcurrentRequests: number;
+  apiBaseUrl: string;
+  oauthBaseUrl: string;
+  requestTimeoutMs: number;
+  backoffScale: number;
+}
+
+const schema = spec.connectionSpecification;
+const credentialOptions = schema.properties.credentials.oneOf;
+const authMethods = credentialOptions.map((option) => option.properties.auth_method.const);
+
+let validator: ReturnType<Ajv["compile"]> | undefined;
+
+/**
+ * Brings older config shapes (Airbyte's own connector) to the current one:
+ * a missing `auth_method` is inferred and a numeric `org_id` becomes a string.
+ *
+ * @example
+ * ```ts
+ * normalize({ credentials: { access_token: "t" }, org_id: 1 });
+ * // { credentials: { access_token: "t", auth_method: "access_token" }, org_id: "1" }
+ * ```
+ */
+export function normalize(raw: unknown): unknown {
+  if (!isJsonObject(raw)) return raw;
+  const config: Record<string, unknown> = { ...raw };
+  if (isJsonObject(config.credentials) && config.credentials.auth_method === undefined) {
+    const credentials = config.credentials;
+    const inferred = "refresh_token" in credentials
+      ? "oAuth2.0"
+      : "access_token" in credentials
+      ? "access_token"
+      : undefined;
+    if (inferred) config.credentials = { ...credentials, auth_method: inferred };
+  }
+  if (typeof config.org_id === "number" && Number.isInteger(config.org_id)) {
+    config.org_id = String(config.org_id);
+  }
+  if (config.org_id === "") delete config.org_id;
+  return config;
+}
+
+/**
+ * Validates a parsed config file against the spec and returns the typed config.
+ * Every problem becomes one `config_error` naming the file and the field.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig(
+ *   { credentials: { auth_method: "access_token", access_token: "t" }, org_id: "1" },
+ *   "config.json",
+ * );
+ * config.organizationIds; // ["1"]
+ * ```
+ */
+export function parseConfig(raw: unknown, fileName: string): Config {
+  const value = normalize(raw);
+  if (!isJsonObject(value)) throw configError(`${fileName} must hold a JSON object.`);
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (!validator(value)) {
+    throw configError(`${fileName}: ${describeErrors(validator.errors ?? [], value)}`);
+  }
+  return toConfig(value, fileName);
+}
+
+function toConfig(value: Record<string, unknown>, fileName: string): Config {
+  const get = <T>(key: string) => (value[key] ?? defaultOf(key)) as T;
+  const credentials = value.credentials as Record<string, string>;
+  const orgIds = value.org_id
+    ? [value.org_id as string]
+    : (value.org_ids as string[] | undefined)?.length
+    ? [...new Set(value.org_ids as string[])]
+    : undefined;
+  return {
+    credentials: credentials.auth_method === "oAuth2.0"
+      ? {
+        kind: "oauth",
+        clientId: credentials.client_id,
+        clientSecret: credentials.client_secret,
+        refreshToken: credentials.refresh_token,
+      }
+      : { kind: "access_token", accessToken: credentials.access_token },
+    organizationIds: orgIds,
+    startDate: value.start_date ? parseStartDate(value.start_date as string, fileName) : undefined,
+    granularity: get<Granularity>("time_granularity_type"),
+    lookbackDays: get<number>("lookback_days"),
+    linkedinVersion: value.linkedin_version as string | undefined,
+    maxConcurrentRequests: get<number>("max_concurrent_requests"),
+    apiBaseUrl: get<string>("api_base_url").replace(/\/+$/, ""),
+    oauthBaseUrl: get<string>("oauth_base_url").replace(/\/+$/, ""),
+    requestTimeoutMs: get<number>("request_timeout_seconds") * 1000,
+    backoffScale: get<number>("backoff_scale"),
+  };
+}
+
+function defaultOf(key: string): unknown {
+  return (schema.properties as Record<string, { default?: unknown }>)[key]?.default;
+}
+
+function parseStartDate(text: string, fileName: string): number {
+  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text.slice(0, 10)) {
+    throw configError(`${fileName}: start_date "${text}" is not a real calendar date.`);
+  }
+  return ms;
+}
+
+function describeErrors(errors: ErrorObject[], config: Record<string, unknown>): string {
+  const credentials = config.credentials;
+  if (isJsonObject(credentials) && !authMethods.includes(credentials.auth_method as string)) {
+    return `credentials.auth_method must be one of ${authMethods.map((m) => `"${m}"`).join(", ")}` +
+      ` (got ${JSON.stringify(credentials.auth_method ?? null)}).`;
+  }
+  // Of the oneOf branches, only the one selected by auth_method explains the problem.
+  const selected = isJsonObject(credentials)
+    ? authMethods.indexOf(credentials.auth_method as string)
+    : -1;
+  const relevant = errors.filter((error) => {
+    const branch = /\/oneOf\/(\d+)\//.exec(error.schemaPath);
+    if (error.keyword === "oneOf") return false;
+    return !branch || Number(branch[1]) === selected;
+  });
+  const messages = [...new Set(relevant.map(describeError))];
+  return messages.slice(0, 3).join("; ") + ".";
+}
+
+function describeError(error: ErrorObject): string {
+  const path = error.instancePath.slice(1).replaceAll("/", ".");
+  const field = (name: string) => (path ? `${path}.${name}` : name);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return `${field(params.missingProperty as string)} is required`;
+    case "type":
+      return `${path} must be of type ${params.type}`;
+    case "pattern": {
+      const descriptor = patternDescriptor(path);
+      return `${path} must match ${descriptor ?? params.pattern}`;
+    }
+    case "enum":
+      return `${path} must be one of ${(params.allowedValues as unknown[]).join(", ")}`;
+    default:
+      return `${path || "config"} ${error.message}`;
+  }
+}
+
+function patternDescriptor(path: string): string | undefined {
+  const key = path.split(".")[0];
+  const property = (schema.properties as Record<string, { pattern_descriptor?: string }>)[key];
+  return property?.pattern_descriptor;
+}

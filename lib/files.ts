@@ -1,0 +1,91 @@
+/**
+ * Reading the JSON files the platform hands over (config, catalog, state).
+ * Comments and trailing commas are accepted; every failure names the file.
+ *
+ * @module
+ */
+import { parse, type ParseError, printParseErrorCode } from "jsonc-parser";
+import { configError } from "./errors.ts";
+
+/**
+ * The line and column (both 1-based) of a character offset in a text.
+ *
+ * @example
+ * ```ts
+ * lineAndColumn("{\n  x", 4); // { line: 2, column: 3 }
+ * ```
+ */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+/**
+ * Parses JSON with comments and trailing commas; a syntax error becomes a
+ * `config_error` naming the file, line and column.
+ *
+ * @example
+ * ```ts
+ * parseJsonc('{"a": 1, // note\n}', "config.json"); // { a: 1 }
+ * ```
+ */
+export function parseJsonc(text: string, fileName: string): unknown {
+  if (text.trim() === "") throw configError(`${fileName} is empty; it must hold a JSON document.`);
+  const errors: ParseError[] = [];
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    const { error, offset } = errors[0];
+    const { line, column } = lineAndColumn(text, offset);
+    throw configError(
+      `${fileName} is not valid JSON: ${
+        printParseErrorCode(error)
+      } at line ${line}, column ${column}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads and parses a JSON(C) file; a missing or unreadable file becomes a `config_error`.
+ * With `emptyMeans`, an empty file stands for that value instead of an error.
+ *
+ * @example
+ * ```ts
+ * const config = await readJsonFile("secrets/config.json");
+ * const state = await readJsonFile("state.json", { emptyMeans: null });
+ * ```
+ */
+export async function readJsonFile(
+  path: string,
+  options: { emptyMeans?: null } = {},
+): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : error instanceof Deno.errors.PermissionDenied
+      ? "cannot be read (permission denied)"
+      : error instanceof Deno.errors.IsADirectory
+      ? "is a directory, not a file"
+      : `cannot be read (${(error as Error).message})`;
+    throw configError(`File ${path} ${reason}.`);
+  }
+  if ("emptyMeans" in options && text.trim() === "") return options.emptyMeans;
+  return parseJsonc(text, path);
+}
+
+/**
+ * True for a JSON object (not an array, not null).
+ *
+ * @example
+ * ```ts
+ * isJsonObject({}); // true
+ * isJsonObject([]); // false
+ * ```
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,126 @@
+/**
+ * The only writer to stdout: whole lines, batched writes, back-pressure, a quiet
+ * stop on a closed pipe, and redaction of secrets from everything but records.
+ *
+ * @module
+ */
+import { type AirbyteMessage, recordLines, toJsonLine } from "./protocol.ts";
+
+/** Where output bytes go; `Deno.stdout` in production. */
+export interface Sink {
+  write(bytes: Uint8Array): Promise<number>;
+}
+
+const HIGH_WATER_BYTES = 1 << 20;
+const REDACTED = "****";
+
+/**
+ * Replaces every occurrence of the given secrets in a text.
+ *
+ * @example
+ * ```ts
+ * redact("Bearer abc123", ["abc123"]); // "Bearer ****"
+ * ```
+ */
+export function redact(text: string, secrets: Iterable<string>): string {
+  for (const secret of secrets) {
+    if (secret && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+  }
+  return text;
+}
+
+/**
+ * Serialises messages into whole lines and writes them to a sink in order,
+ * one write per batch.
+ *
+ * @example
+ * ```ts
+ * const output = new Output();
+ * output.emit({ type: "LOG", log: { level: "INFO", message: "hi" } });
+ * await output.flush();
+ * ```
+ */
+export class Output {
+  #sink: Sink;
+  #encoder = new TextEncoder();
+  #pending: string[] = [];
+  #pendingLength = 0;
+  #pump: Promise<void> | undefined;
+  #drained: (() => void)[] = [];
+  #secrets = new Set<string>();
+  #closed = false;
+  #onClosed: () => void;
+
+  /** `onClosed` runs once when the reader closes the pipe. */
+  constructor(sink: Sink = Deno.stdout, onClosed: () => void = () => {}) {
+    this.#sink = sink;
+    this.#onClosed = onClosed;
+  }
+
+  /** True once the reader has gone away; later writes are dropped. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Registers values that must never be printed (tokens, client secrets). */
+  addSecrets(...secrets: (string | undefined)[]): void {
+    for (const secret of secrets) if (secret) this.#secrets.add(secret);
+  }
+
+  /** Redacts registered secrets from a text. */
+  redact(text: string): string {
+    return redact(text, this.#secrets);
+  }
+
+  /** Queues one message; secrets are redacted from every message but records. */
+  emit(message: AirbyteMessage): void {
+    this.#enqueue(this.redact(toJsonLine(message)) + "\n");
+  }
+
+  /** Queues a page of records of one stream as one batch. */
+  records(stream: string, rows: readonly unknown[]): void {
+    if (rows.length > 0) this.#enqueue(recordLines(stream, rows, Date.now()));
+  }
+
+  /** Resolves once the queue is below its high-water mark. */
+  ready(): Promise<void> {
+    if (this.#pendingLength < HIGH_WATER_BYTES || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  /** Resolves once everything queued so far has been written (or the pipe closed). */
+  async flush(): Promise<void> {
+    while (this.#pump) await this.#pump;
+  }
+
+  #enqueue(text: string): void {
+    if (this.#closed) return;
+    this.#pending.push(text);
+    this.#pendingLength += text.length;
+    this.#pump ??= this.#drain().finally(() => (this.#pump = undefined));
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending.length > 0 && !this.#closed) {
+      const bytes = this.#encoder.encode(this.#pending.join(""));
+      this.#pending = [];
+      this.#pendingLength = 0;
+      this.#release();
+      try {
+        for (let offset = 0; offset < bytes.length;) {
+          offset += await this.#sink.write(bytes.subarray(offset));
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+        this.#closed = true;
+        this.#pending = [];
+        this.#release();
+        this.#onClosed();
+      }
+    }
+  }
+
+  #release(): void {
+    for (const resolve of this.#drained.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Date windows for LinkedIn's time-bound statistics. LinkedIn rejects a window
+ * that starts more than 12 months back, ends less than about 2 days ago, or is
+ * shorter than one bucket; within those rules one request may span the whole window.
+ *
+ * @module
+ */
+import type { Granularity } from "./config.ts";
+
+/** One day in milliseconds. */
+export const DAY_MS = 86_400_000;
+
+/** A window of whole buckets, `end` exclusive, both in epoch ms UTC. */
+export interface Window {
+  start: number;
+  end: number;
+}
+
+/**
+ * The start of the UTC day or month that contains `ms`.
+ *
+ * @example
+ * ```ts
+ * floorToBucket(Date.UTC(2026, 4, 17, 13), "MONTH") === Date.UTC(2026, 4, 1); // true
+ * ```
+ */
+export function floorToBucket(ms: number, granularity: Granularity): number {
+  const date = new Date(ms);
+  return granularity === "DAY"
+    ? Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())
+    : Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+}
+
+/**
+ * The first bucket start at or after `ms`.
+ *
+ * @example
+ * ```ts
+ * ceilToBucket(Date.UTC(2026, 4, 17, 13), "DAY") === Date.UTC(2026, 4, 18); // true
+ * ```
+ */
+export function ceilToBucket(ms: number, granularity: Granularity): number {
+  const floor = floorToBucket(ms, granularity);
+  if (floor === ms) return ms;
+  const date = new Date(floor);
+  return granularity === "DAY"
+    ? floor + DAY_MS
+    : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+/**
+ * `ms` moved by whole calendar months (UTC); the day is kept where it exists.
+ *
+ * @example
+ * ```ts
+ * addMonths(Date.UTC(2026, 10, 23), -12) === Date.UTC(2025, 10, 23); // true
+ * ```
+ */
+export function addMonths(ms: number, months: number): number {
+  const date = new Date(ms);
+  const target = new Date(ms);
+  target.setUTCDate(1);
+  target.setUTCMonth(date.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0))
+    .getUTCDate();
+  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
+  return target.getTime();
+}
+
+/**
+ * The oldest bucket start LinkedIn serves: 12 months back, rounded up to a bucket.
+ *
+ * @example
+ * ```ts
+ * oldestBucketStart(Date.UTC(2026, 10, 23, 9), "DAY") === Date.UTC(2025, 10, 24); // true
+ * ```
+ */
+export function oldestBucketStart(now: number, granularity: Granularity): number {
+  return ceilToBucket(addMonths(now, -12), granularity);
+}
+
+/**
+ * The end of the newest bucket LinkedIn has finished: the last 2 days are left out.
+ *
+ * @example
+ * ```ts
+ * newestBucketEnd(Date.UTC(2026, 10, 23, 9), "DAY") === Date.UTC(2026, 10, 21); // true
+ * newestBucketEnd(Date.UTC(2026, 10, 23, 9), "MONTH") === Date.UTC(2026, 10, 1); // true
+ * ```
+ */
+export function newestBucketEnd(now: number, granularity: Granularity): number {
+  return floorToBucket(now - 2 * DAY_MS, granularity);
+}
+
+/** What decides a statistics window. */
+export interface WindowInput {
+  now: number;
+  granularity: Granularity;
+  /** The configured start_date, if any. */
+  startDate?: number;
+  /** The saved cursor: the end of the last window read. */
+  cursor?: number;
+  lookbackDays: number;
+}
+
+/** A window to read (if any) and whether its start had to be moved up. */
+export interface WindowPlan {
+  window?: Window;
+  clampedFrom?: number;
+}
+
+/**
+ * Plans the one window to request: from the cursor minus the lookback (or the
+ * start date, or 12 months back) to the newest finished bucket, in whole buckets,
+ * never earlier than LinkedIn serves.
+ *
+ * @example
+ * ```ts
+ * const now = Date.UTC(2026, 10, 23, 9);
+ * planWindow({ now, granularity: "DAY", lookbackDays: 3, cursor: Date.UTC(2026, 10, 20) }).window;
+ * // { start: Date.UTC(2026, 10, 17), end: Date.UTC(2026, 10, 21) }
+ * ```
+ */
+export function planWindow(input: WindowInput): WindowPlan {
+  const { now, granularity } = input;
+  const oldest = oldestBucketStart(now, granularity);
+  const wanted = input.cursor !== undefined
+    ? floorToBucket(input.cursor - input.lookbackDays * DAY_MS, granularity)
+    : input.startDate !== undefined
+    ? floorToBucket(input.startDate, granularity)
+    : oldest;
+  const start = Math.max(wanted, oldest);
+  const end = newestBucketEnd(now, granularity);
+  const plan: WindowPlan = wanted < oldest ? { clampedFrom: wanted } : {};
+  if (end > start) plan.window = { start, end };
+  return plan;
+}
+
+/**
+ * The UTC calendar date (YYYY-MM-DD) of an epoch-ms instant.
+ *
+ * @example
+ * ```ts
+ * isoDate(Date.UTC(2026, 0, 5)); // "2026-01-05"
+ * ```
+ */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

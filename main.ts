@@ -1,0 +1,88 @@
+/**
+ * source-linkedin-pages: an Airbyte source for LinkedIn Pages.
+ * Parses the command line and dispatches; everything else lives in `lib/`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { VERSION } from "./lib/version.ts";
+
+const USAGE = `Usage: source-linkedin-pages <command> [options]
+
+Commands:
+  spec                                         print the connector's specification
+  check    --config FILE                       test the credentials and organizations
+  discover --config FILE                       list the streams and their schemas
+  read     --config FILE --catalog FILE [--state FILE]
+                                               read the configured streams
+
+Options:
+  --debug      also log each HTTP request
+  --help, -h   show this help
+  --version    print the version
+`;
+
+const REQUIRED: Record<string, string[]> = {
+  spec: [],
+  check: ["config"],
+  discover: ["config"],
+  read: ["config", "catalog"],
+};
+
+function usageError(message: string): never {
+  console.error(`source-linkedin-pages: ${message}\n\n${USAGE}`);
+  Deno.exit(2);
+}
+
+function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: "string" },
+        catalog: { type: "string" },
+        state: { type: "string" },
+        debug: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+}
+
+const { values, positionals } = parseCommandLine(Deno.args);
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+if (values.version) {
+  console.log(VERSION);
+  Deno.exit(0);
+}
+const [command, ...extra] = positionals;
+if (!command || !(command in REQUIRED)) {
+  usageError(command ? `unknown command "${command}"` : "no command given");
+}
+if (extra.length > 0) usageError(`unexpected argument "${extra[0]}"`);
+for (const flag of REQUIRED[command]) {
+  if (!values[flag as "config"]) usageError(`${command} needs --${flag} FILE`);
+}
+
+const { Output } = await import("./lib/output.ts");
+const cancel = new AbortController();
+// The abort reason is the exit code: 143 for SIGTERM, 130 for SIGINT, 141 for a closed pipe.
+const output = new Output(Deno.stdout, () => cancel.abort(141));
+Deno.addSignalListener("SIGTERM", () => cancel.abort(143));
+Deno.addSignalListener("SIGINT", () => cancel.abort(130));
+
+const { runCommand } = await import("./lib/commands.ts");
+const code = await runCommand(
+  { command: command as "read", ...values },
+  { output, signal: cancel.signal },
+);
+await output.flush();
+Deno.exit(code);
