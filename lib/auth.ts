@@ -5,7 +5,7 @@
  * @module
  */
 import type { Credentials } from "./config.ts";
-import { configError, systemError } from "./errors.ts";
+import { configError, ConnectorError, systemError } from "./errors.ts";
 import { type HttpOptions, linkedInMessage, send } from "./http.ts";
 
 /** Gives the client a bearer token and, where possible, a fresh one on demand. */
@@ -59,15 +59,20 @@ export function tokenSource(
       onSecret(token);
       return token;
     });
-    minted.catch(() => (current = undefined));
+    // A refused grant stays refused for the whole run; anything else may be tried again.
+    minted.catch((error) => {
+      if (!(error instanceof ConnectorError && error.kind === "config_error")) current = undefined;
+    });
     return minted;
   };
   return {
     refreshable: true,
     token: () => (current ??= mint()),
     refresh: async (stale) => {
-      const latest = current ? await current.catch(() => undefined) : undefined;
-      if (latest !== undefined && latest !== stale) return latest;
+      if (current) {
+        const latest = await current;
+        if (latest !== stale) return latest;
+      }
       return await (current = mint());
     },
     rejectedMessage: (says) =>

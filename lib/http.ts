@@ -166,6 +166,7 @@ async function attempt(request: HttpRequest, options: HttpOptions): Promise<Http
     }
     throw new RetryableFailure(`network error: ${(error as Error).message}`);
   }
+  options.log("DEBUG", `${request.init.method ?? "GET"} ${request.url} -> HTTP ${response.status}`);
   const parsed = parseBody(text);
   const answer = { status: response.status, headers: response.headers, body: parsed };
   if (RETRYABLE_STATUSES.has(response.status)) {

@@ -46,8 +46,9 @@ export function recordLines(stream: string, rows: readonly unknown[], emittedAt:
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
   const tail = `,"emitted_at":${emittedAt}}}\n`;
   let text = "";
-  for (const row of rows) text += head + toJsonLine(row) + tail;
-  return text;
+  for (const row of rows) text += head + JSON.stringify(row) + tail;
+  // Line separators can only occur inside JSON strings, so one pass over the page suffices.
+  return LINE_BREAKER.test(text) ? text.replace(LINE_BREAKERS, escapeLineBreaker) : text;
 }
 
 /**

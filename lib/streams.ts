@@ -70,10 +70,11 @@ export interface StreamDefinition {
   toRow(element: Row, organizationId: string): Row;
 }
 
-const withOrganization = (element: Row, organizationId: string): Row => ({
-  ...element,
-  organizationId,
-});
+// Elements are freshly parsed and owned by the engine, so they become records in place.
+const withOrganization = (element: Row, organizationId: string): Row => {
+  element.organizationId = organizationId;
+  return element;
+};
 
 function withTimeRange(element: Row, organizationId: string): Row {
   const range = element.timeRange as { start?: unknown; end?: unknown } | undefined;
@@ -84,13 +85,11 @@ function withTimeRange(element: Row, organizationId: string): Row {
     );
   }
   const start = range!.start as number;
-  return {
-    ...element,
-    organizationId,
-    timeRangeStart: start,
-    timeRangeEnd: range!.end as number,
-    date: isoDate(start),
-  };
+  element.organizationId = organizationId;
+  element.timeRangeStart = start;
+  element.timeRangeEnd = range!.end as number;
+  element.date = isoDate(start);
+  return element;
 }
 
 function postRow(element: Row, organizationId: string): Row {

@@ -1,0 +1,772 @@
+import assert from "node:assert/strict";
+import { LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
+
+const DAY = 86_400_000;
+// A fixed clock: 2026-03-15T10:30Z. The default active window is then 202503..202603 minus 202512.
+const NOW = Date.UTC(2026, 2, 15, 10, 30);
+const MIDNIGHT = Date.UTC(2026, 2, 15);
+const VERSION = "202601";
+const ORG = "2414183";
+const URN = `urn:li:organization:${ORG}`;
+const ENC_URN = encodeURIComponent(URN);
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+  text: string;
+}
+
+interface CallOptions {
+  token?: string | null;
+  version?: string | null;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** Fetches and always consumes the body; `null` token/version leaves the header out. */
+async function call(sim: LinkedInSimulator, path: string, opts: CallOptions = {}): Promise<Reply> {
+  const headers = new Headers(opts.headers);
+  if (opts.version !== null) headers.set("LinkedIn-Version", opts.version ?? VERSION);
+  if (opts.token !== null) headers.set("Authorization", `Bearer ${opts.token ?? sim.accessToken}`);
+  headers.set("X-Restli-Protocol-Version", "2.0.0");
+  const res = await fetch(sim.url + path, { method: opts.method, headers, body: opts.body });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+async function withSim(
+  options: SimulatorOptions,
+  fn: (sim: LinkedInSimulator, clock: { now: number }) => Promise<void>,
+): Promise<void> {
+  const clock = { now: NOW };
+  const sim = await LinkedInSimulator.start({ now: () => clock.now, ...options });
+  try {
+    await fn(sim, clock);
+  } finally {
+    await sim.close();
+  }
+}
+
+function interval(start: number, end: number, grain = "DAY"): string {
+  return `timeIntervals=(timeRange:(start:${start},end:${end}),timeGranularityType:${grain})`;
+}
+
+const followerStats = (query = "") =>
+  `/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity=${ENC_URN}${query}`;
+const pageStats = (query = "") =>
+  `/rest/organizationPageStatistics?q=organization&organization=${ENC_URN}${query}`;
+const shareStats = (query = "") =>
+  `/rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=${ENC_URN}${query}`;
+const posts = (query = "", org = ORG) =>
+  `/rest/posts?q=author&author=${encodeURIComponent(`urn:li:organization:${org}`)}${query}`;
+
+Deno.test("versioned routes need an active LinkedIn-Version; /v2 does not", async () => {
+  await withSim({}, async (sim) => {
+    const missing = await call(sim, `/rest/organizations/${ORG}`, { version: null });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.code, "VERSION_MISSING");
+    const sunset = await call(sim, `/rest/organizations/${ORG}`, { version: "202401" });
+    assert.equal(sunset.status, 426);
+    assert.deepEqual(sunset.body, {
+      status: 426,
+      code: "NONEXISTENT_VERSION",
+      message: "Requested version 20240101 is not active",
+    });
+    for (const version of ["202512", "202502", "202604"]) {
+      assert.equal((await call(sim, `/rest/organizations/${ORG}`, { version })).status, 426);
+    }
+    for (const version of ["202503", "202603", "20260115"]) {
+      assert.equal((await call(sim, `/rest/organizations/${ORG}`, { version })).status, 200);
+    }
+    assert.equal(
+      (await call(sim, `/rest/organizations/${ORG}`, { version: "2026-01" })).status,
+      400,
+    );
+    assert.equal((await call(sim, `/v2/organizations/${ORG}`, { version: null })).status, 200);
+  });
+  await withSim(
+    { activeVersions: { oldest: "202401", newest: "202406", skipped: ["202403"] } },
+    async (sim) => {
+      assert.equal(
+        (await call(sim, `/rest/organizations/${ORG}`, { version: "202402" })).status,
+        200,
+      );
+      const skipped = await call(sim, `/rest/organizations/${ORG}`, { version: "202403" });
+      assert.equal(skipped.body.message, "Requested version 20240301 is not active");
+    },
+  );
+});
+
+Deno.test("responses carry LinkedIn's JSON headers", async () => {
+  await withSim({}, async (sim) => {
+    const a = await call(sim, `/rest/organizations/${ORG}`);
+    const b = await call(sim, `/rest/organizations/${ORG}`);
+    assert.equal(a.headers.get("content-type"), "application/json");
+    assert.equal(a.headers.get("x-restli-protocol-version"), "2.0.0");
+    assert.ok(a.headers.get("x-li-uuid"));
+    assert.notEqual(a.headers.get("x-li-uuid"), b.headers.get("x-li-uuid"));
+  });
+});
+
+Deno.test("authentication failures return the documented 401 bodies", async () => {
+  await withSim({}, async (sim) => {
+    const path = `/rest/organizations/${ORG}`;
+    assert.deepEqual((await call(sim, path, { token: null })).body, {
+      message: "Empty oauth2_access_token",
+      serviceErrorCode: 401,
+      status: 401,
+    });
+    const unknown = await call(sim, path, { token: "not-a-token" });
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body.code, "INVALID_ACCESS_TOKEN");
+    const expired = await call(sim, path, { token: sim.issueAccessToken({ state: "expired" }) });
+    assert.equal(expired.status, 401);
+    assert.equal(expired.body.code, "EXPIRED_ACCESS_TOKEN");
+    assert.equal(expired.body.serviceErrorCode, 65602);
+    const revoked = await call(sim, path, { token: sim.issueAccessToken({ state: "revoked" }) });
+    assert.equal(revoked.body.code, "REVOKED_ACCESS_TOKEN");
+    // The version is checked before the token.
+    assert.equal((await call(sim, path, { token: null, version: null })).status, 400);
+
+    assert.equal((await call(sim, path)).status, 200);
+    sim.revokeAccessTokens();
+    const after = await call(sim, path);
+    assert.equal(after.status, 401);
+    assert.equal(after.body.code, "REVOKED_ACCESS_TOKEN");
+  });
+});
+
+Deno.test("access tokens expire after 60 days", async () => {
+  await withSim({}, async (sim, clock) => {
+    clock.now += 61 * DAY;
+    const res = await call(sim, `/v2/organizations/${ORG}`);
+    assert.equal(res.body.code, "EXPIRED_ACCESS_TOKEN");
+  });
+});
+
+Deno.test("scopes and page roles are enforced with 403 ACCESS_DENIED", async () => {
+  await withSim({}, async (sim) => {
+    const adminOnly = sim.issueAccessToken({ scopes: ["rw_organization_admin"] });
+    const denied = await call(sim, posts(), { token: adminOnly });
+    assert.equal(denied.status, 403);
+    assert.deepEqual(denied.body, {
+      status: 403,
+      serviceErrorCode: 100,
+      code: "ACCESS_DENIED",
+      message: "Not enough permissions to access: partnerApiPostsExternal.GET.20260101",
+    });
+    const legacy = await call(sim, posts().replace("/rest/", "/v2/"), { token: adminOnly });
+    assert.match(legacy.body.message, /\.GET\.NO_VERSION$/);
+    const socialOnly = sim.issueAccessToken({ scopes: ["r_organization_social"] });
+    for (
+      const path of [
+        followerStats(),
+        `/rest/organizations/${ORG}`,
+        "/rest/organizationAcls?q=roleAssignee",
+      ]
+    ) {
+      assert.equal((await call(sim, path, { token: socialOnly })).status, 403, path);
+    }
+    assert.equal((await call(sim, posts(), { token: socialOnly })).status, 200);
+
+    // 90362860 is held with role ANALYST.
+    const analystUrn = encodeURIComponent("urn:li:organization:90362860");
+    for (
+      const path of [
+        `/rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=${analystUrn}`,
+        `/rest/organizations/90362860`,
+        `/rest/networkSizes/${analystUrn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`,
+        posts("", "90362860"),
+      ]
+    ) {
+      const res = await call(sim, path);
+      assert.equal(res.status, 403, path);
+      assert.equal(res.body.code, "ACCESS_DENIED");
+    }
+  });
+});
+
+Deno.test("unknown paths and organizations answer 404 RESOURCE_NOT_FOUND", async () => {
+  await withSim({}, async (sim) => {
+    const path = await call(sim, "/rest/nothingHere?q=x");
+    assert.equal(path.status, 404);
+    assert.deepEqual(path.body, {
+      status: 404,
+      code: "RESOURCE_NOT_FOUND",
+      message: "No virtual resource found",
+    });
+    assert.equal((await call(sim, "/rest/organizations/999")).status, 404);
+    const stats =
+      `/rest/organizationPageStatistics?q=organization&organization=urn:li:organization:999`;
+    assert.equal((await call(sim, stats)).status, 404);
+    // Auth is checked before routing.
+    assert.equal((await call(sim, "/rest/nothingHere", { token: null })).status, 401);
+  });
+});
+
+Deno.test("Rest.li: raw and encoded URNs, encoded structure rejected, 1.0 dotted form", async () => {
+  await withSim({}, async (sim) => {
+    const encoded = await call(sim, followerStats());
+    const raw = await call(sim, followerStats().replace(ENC_URN, URN));
+    assert.equal(encoded.status, 200);
+    assert.deepEqual(raw.body, encoded.body);
+
+    const start = MIDNIGHT - 10 * DAY;
+    const end = MIDNIGHT - 3 * DAY;
+    const v2 = await call(sim, shareStats(`&${interval(start, end)}`));
+    const dotted = await call(
+      sim,
+      shareStats(
+        `&timeIntervals.timeGranularityType=DAY&timeIntervals.timeRange.start=${start}&timeIntervals.timeRange.end=${end}`,
+      ),
+    );
+    assert.equal(v2.status, 200);
+    assert.deepEqual(dotted.body, v2.body);
+
+    const fullyEncoded = `&timeIntervals=${encodeURIComponent(interval(start, end).slice(14))}`;
+    const partlyEncoded =
+      `&timeIntervals=(timeRange%3A(start:${start},end:${end}),timeGranularityType:DAY)`;
+    for (const query of [fullyEncoded, partlyEncoded]) {
+      const res = await call(sim, shareStats(query));
+      assert.equal(res.status, 400);
+      const error = res.body.errorDetails.inputErrors[0];
+      assert.equal(error.code, "PARAM_INVALID");
+      assert.equal(error.input.inputPath.fieldPath, "timeIntervals");
+    }
+
+    const noQ = await call(
+      sim,
+      `/rest/organizationalEntityShareStatistics?organizationalEntity=${URN}`,
+    );
+    assert.equal(noQ.status, 400);
+    assert.match(noQ.body.message, /'q'/);
+    const noEntity = await call(
+      sim,
+      "/rest/organizationalEntityShareStatistics?q=organizationalEntity",
+    );
+    assert.equal(noEntity.status, 400);
+    assert.match(noEntity.body.message, /organizationalEntity/);
+
+    // Query tunneling: POST with X-HTTP-Method-Override: GET and the query as the body.
+    const tunneled = await call(sim, "/rest/organizationalEntityFollowerStatistics", {
+      method: "POST",
+      body: followerStats().split("?")[1],
+      headers: {
+        "X-HTTP-Method-Override": "GET",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+    });
+    assert.deepEqual(tunneled.body, encoded.body);
+  });
+});
+
+Deno.test("networkSizes accepts raw or encoded URN keys and both edge types", async () => {
+  await withSim({}, async (sim) => {
+    for (
+      const path of [
+        `/rest/networkSizes/${URN}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`,
+        `/rest/networkSizes/${ENC_URN}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`,
+        `/v2/networkSizes/${URN}?edgeType=CompanyFollowedByMember`,
+      ]
+    ) {
+      const res = await call(sim, path);
+      assert.equal(res.status, 200, path);
+      assert.deepEqual(res.body, { firstDegreeSize: sim.followerCount(ORG) });
+      assert.equal(res.headers.get("x-restli-protocol-version"), "1.0.0");
+    }
+    assert.equal((await call(sim, `/rest/networkSizes/${URN}?edgeType=FOLLOWERS`)).status, 400);
+    assert.equal((await call(sim, `/rest/networkSizes/${URN}`)).status, 400);
+  });
+});
+
+Deno.test("lifetime statistics return one element of the documented shape", async () => {
+  await withSim({}, async (sim) => {
+    const followers = await call(sim, followerStats());
+    assert.deepEqual(followers.body.paging, { start: 0, count: 10, links: [] });
+    assert.equal(followers.body.elements.length, 1);
+    const f = followers.body.elements[0];
+    assert.deepEqual(Object.keys(f), [
+      "followerCountsByAssociationType",
+      "followerCountsBySeniority",
+      "followerCountsByIndustry",
+      "followerCountsByFunction",
+      "followerCountsByStaffCountRange",
+      "followerCountsByGeoCountry",
+      "followerCountsByGeo",
+      "organizationalEntity",
+    ]);
+    assert.equal(f.organizationalEntity, URN);
+    assert.ok(f.followerCountsBySeniority.length > 3);
+    assert.match(f.followerCountsBySeniority[0].seniority, /^urn:li:seniority:\d+$/);
+    assert.equal(typeof f.followerCountsByGeo[0].followerCounts.organicFollowerCount, "number");
+    assert.equal(f.totalFollowerCounts, undefined);
+
+    const page = (await call(sim, pageStats())).body.elements;
+    assert.equal(page.length, 1);
+    const views = page[0].totalPageStatistics.views;
+    assert.equal(Object.keys(views).length, 27);
+    assert.equal(typeof views.allPageViews.pageViews, "number");
+    assert.equal(typeof views.mobileLifeAtPageViews.pageViews, "number");
+    assert.ok(page[0].totalPageStatistics.clicks.careersPageClicks);
+    assert.equal(page[0].organization, URN);
+    assert.match(page[0].pageStatisticsByIndustryV2[0].industryV2, /^urn:li:industry:/);
+
+    const share = (await call(sim, shareStats())).body.elements;
+    assert.equal(share.length, 1);
+    const totals = share[0].totalShareStatistics;
+    for (
+      const key of [
+        "impressionCount",
+        "uniqueImpressionsCount",
+        "clickCount",
+        "likeCount",
+        "commentCount",
+        "shareCount",
+        "shareMentionsCount",
+        "commentMentionsCount",
+      ]
+    ) {
+      assert.ok(Number.isInteger(totals[key]), key);
+    }
+    assert.ok(totals.engagement > 0 && !Number.isInteger(totals.engagement));
+  });
+});
+
+Deno.test("time-bound DAY statistics: window rules, whole buckets, determinism", async () => {
+  await withSim({}, async (sim) => {
+    const start = MIDNIGHT - 10 * DAY;
+    const end = MIDNIGHT - 3 * DAY;
+    const res = await call(sim, followerStats(`&${interval(start, end)}`));
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.paging, { start: 0, count: 10, links: [] });
+    const elements = res.body.elements;
+    assert.equal(elements.length, 7);
+    elements.forEach((e: { timeRange: { start: number; end: number } }, i: number) => {
+      assert.deepEqual(e.timeRange, { start: start + i * DAY, end: start + (i + 1) * DAY });
+    });
+    assert.deepEqual(Object.keys(elements[0].followerGains), [
+      "organicFollowerGain",
+      "paidFollowerGain",
+    ]);
+    assert.equal(elements[0].followerCountsBySeniority, undefined);
+    assert.deepEqual((await call(sim, followerStats(`&${interval(start, end)}`))).body, res.body);
+
+    // A partial last day is left out; buckets that have not ended yet are left out.
+    assert.equal(
+      (await call(sim, followerStats(`&${interval(start, end + DAY / 2)}`))).body.elements.length,
+      7,
+    );
+    const future = await call(sim, pageStats(`&${interval(MIDNIGHT - 5 * DAY, NOW + 10 * DAY)}`));
+    assert.equal(future.body.elements.length, 5);
+    const pageViews = future.body.elements[0].totalPageStatistics.views.allPageViews;
+    assert.ok(pageViews.uniquePageViews <= pageViews.pageViews);
+
+    const rejected = [
+      interval(start, start + DAY - 1), // shorter than one unit
+      interval(Date.UTC(2025, 2, 14), MIDNIGHT - 3 * DAY), // more than 12 months back
+      interval(NOW - DAY, NOW), // less than 2 days back
+    ];
+    for (const query of rejected) {
+      const bad = await call(sim, shareStats(`&${query}`));
+      assert.equal(bad.status, 400, query);
+      assert.match(bad.body.message, /^Invalid timeIntervals parameter/);
+    }
+    // Exactly 12 calendar months back (at midnight UTC) is still allowed.
+    const oldest = await call(
+      sim,
+      shareStats(`&${interval(Date.UTC(2025, 2, 15), Date.UTC(2025, 2, 17))}`),
+    );
+    assert.equal(oldest.body.elements.length, 2);
+  });
+});
+
+Deno.test("time-bound MONTH and WEEK statistics use calendar months and 7-day steps", async () => {
+  await withSim({}, async (sim) => {
+    const start = Date.UTC(2025, 4, 1);
+    const res = await call(sim, shareStats(`&${interval(start, Date.UTC(2026, 2, 1), "MONTH")}`));
+    assert.equal(res.status, 200);
+    const months = res.body.elements;
+    assert.equal(months.length, 10);
+    assert.deepEqual(months[9].timeRange, {
+      start: Date.UTC(2026, 1, 1),
+      end: Date.UTC(2026, 2, 1),
+    });
+    assert.equal(months[9].timeRange.end - months[9].timeRange.start, 28 * DAY);
+
+    const days = await call(
+      sim,
+      shareStats(`&${interval(Date.UTC(2026, 1, 1), Date.UTC(2026, 2, 1))}`),
+    );
+    const mean = (els: { totalShareStatistics: { impressionCount: number } }[]) =>
+      els.reduce((a, e) => a + e.totalShareStatistics.impressionCount, 0) / els.length;
+    assert.ok(mean(months) > 5 * mean(days.body.elements));
+
+    const short = await call(
+      sim,
+      shareStats(`&${interval(Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 20), "MONTH")}`),
+    );
+    assert.equal(short.status, 400);
+    assert.match(short.body.message, /^Invalid timeIntervals parameter.*\[MONTH\]/);
+
+    const weeks = await call(
+      sim,
+      followerStats(`&${interval(MIDNIGHT - 30 * DAY, MIDNIGHT - 8 * DAY, "WEEK")}`),
+    );
+    assert.equal(weeks.body.elements.length, 3);
+  });
+});
+
+Deno.test("posts: newest first, start/count paging, clamped count, next link and total", async () => {
+  await withSim({}, async (sim) => {
+    const first = await call(sim, posts("&sortBy=LAST_MODIFIED&count=200"));
+    assert.equal(first.status, 200);
+    assert.equal(first.body.elements.length, 100);
+    assert.equal(first.body.paging.count, 100);
+    assert.equal(first.body.paging.total, 120);
+    const next = first.body.paging.links.find((l: { rel: string }) => l.rel === "next");
+    assert.match(next.href, /^\/rest\/posts\?.*start=100/);
+    const rest = await call(sim, next.href);
+    assert.equal(rest.body.elements.length, 20);
+    assert.deepEqual(rest.body.paging.links, []);
+
+    const all = [...first.body.elements, ...rest.body.elements];
+    assert.deepEqual(sim.posts(ORG), all);
+    assert.equal(new Set(all.map((p) => p.id)).size, 120);
+    for (let i = 1; i < all.length; i++) {
+      assert.ok(all[i - 1].lastModifiedAt > all[i].lastModifiedAt);
+    }
+    const post = all[0];
+    assert.match(post.id, /^urn:li:(share|ugcPost):\d+$/);
+    assert.equal(post.author, URN);
+    assert.equal(post.lifecycleState, "PUBLISHED");
+    assert.equal(post.distribution.feedDistribution, "MAIN_FEED");
+    assert.ok(all.some((p) => p.commentary.includes("\u2028")));
+    assert.ok(all.some((p) => p.commentary.includes('"') && !p.content));
+
+    const byDefault = await call(sim, posts().replace(ENC_URN, URN));
+    assert.equal(byDefault.body.elements.length, 10);
+    assert.deepEqual(byDefault.body.elements, all.slice(0, 10));
+
+    const created = (await call(sim, posts("&sortBy=CREATED&count=100"))).body.elements;
+    for (let i = 1; i < created.length; i++) {
+      assert.ok(created[i - 1].createdAt > created[i].createdAt);
+    }
+    assert.equal((await call(sim, posts("&sortBy=NEWEST"))).status, 400);
+
+    // Post ids are unique across organizations.
+    const other = sim.posts("5515715").map((p) => p.id);
+    assert.ok(other.every((id) => !all.some((p) => p.id === id)));
+  });
+});
+
+Deno.test("addPosts and touchPost reorder LAST_MODIFIED paging", async () => {
+  await withSim({
+    organizations: [{ id: ORG, name: "Devtestco", vanityName: "devtestco" }],
+    postsPerOrganization: 25,
+  }, async (sim, clock) => {
+    const before = sim.posts(ORG);
+    assert.equal(before.length, 25);
+    const oldest = before[24];
+    clock.now += 1000;
+    sim.touchPost(ORG, oldest.id as string);
+    sim.addPosts(ORG, 3);
+    const page = (await call(sim, posts("&count=5"))).body;
+    assert.equal(page.paging.total, 28);
+    const ids = page.elements.map((p: { id: string }) => p.id);
+    assert.ok(!before.some((p) => ids.slice(0, 3).includes(p.id)));
+    assert.equal(ids[3], oldest.id);
+    assert.equal(ids[4], before[0].id);
+    assert.ok(page.elements[2].lastModifiedAt > page.elements[3].lastModifiedAt);
+    assert.ok(page.elements[3].lastModifiedAt > (before[0].lastModifiedAt as number));
+    assert.equal(page.elements[3].createdAt, oldest.createdAt);
+
+    const everything = sim.posts(ORG);
+    assert.equal(new Set(everything.map((p) => p.id)).size, 28);
+    const tail = (await call(sim, posts("&start=20&count=10"))).body.elements;
+    assert.deepEqual(tail, everything.slice(20));
+  });
+});
+
+Deno.test("100,000 posts per organization are generated lazily", async () => {
+  const org = { id: "1", name: "Big", vanityName: "big" };
+  await withSim({ organizations: [org], postsPerOrganization: 100_000 }, async (sim) => {
+    const started = performance.now();
+    const deep = await call(sim, posts("&start=99990&count=100", "1"));
+    assert.equal(deep.body.elements.length, 10);
+    assert.equal(deep.body.paging.total, 100_000);
+    const firstId = (await call(sim, posts("&count=1", "1"))).body.elements[0].id;
+    sim.touchPost("1", deep.body.elements[9].id);
+    const front = (await call(sim, posts("&count=2", "1"))).body.elements;
+    assert.deepEqual(front.map((p: { id: string }) => p.id), [deep.body.elements[9].id, firstId]);
+    assert.ok(performance.now() - started < 2000);
+  });
+});
+
+Deno.test("organizationAcls pages with start/count, filters, and no total", async () => {
+  await withSim({}, async (sim) => {
+    const first = await call(sim, "/rest/organizationAcls?q=roleAssignee&count=2");
+    assert.equal(first.status, 200);
+    assert.equal(first.body.elements.length, 2);
+    assert.equal(first.body.paging.total, undefined);
+    assert.equal(first.body.paging.links[0].rel, "next");
+    const acl = first.body.elements[0];
+    assert.deepEqual(Object.keys(acl), ["roleAssignee", "state", "role", "organization"]);
+    assert.match(acl.roleAssignee, /^urn:li:person:/);
+    assert.equal(acl.organization, URN);
+    const second = await call(sim, "/rest/organizationAcls?q=roleAssignee&start=2&count=2");
+    assert.equal(second.body.elements.length, 1);
+    assert.equal(second.body.elements[0].role, "ANALYST");
+    assert.deepEqual(second.body.paging.links, []);
+    const admins = await call(
+      sim,
+      "/rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED",
+    );
+    assert.deepEqual(admins.body.elements.map((e: { organization: string }) => e.organization), [
+      URN,
+      "urn:li:organization:5515715",
+    ]);
+    assert.equal((await call(sim, "/rest/organizationAcls")).status, 400);
+  });
+});
+
+Deno.test("token endpoint: refresh grant, countdown, errors, expiry, introspection", async () => {
+  await withSim({}, async (sim, clock) => {
+    const form = (fields: Record<string, string>) =>
+      call(sim, "/oauth/v2/accessToken", {
+        method: "POST",
+        token: null,
+        version: null,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const grant = {
+      grant_type: "refresh_token",
+      refresh_token: sim.refreshToken,
+      client_id: sim.clientId,
+      client_secret: sim.clientSecret,
+    };
+    const ok = await form(grant);
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.expires_in, 5_184_000);
+    assert.equal(ok.body.refresh_token, sim.refreshToken);
+    assert.equal(ok.body.refresh_token_expires_in, 31_536_000);
+    assert.equal(
+      (await call(sim, `/rest/organizations/${ORG}`, { token: ok.body.access_token })).status,
+      200,
+    );
+
+    clock.now += DAY;
+    assert.equal((await form(grant)).body.refresh_token_expires_in, 31_536_000 - 86_400);
+
+    const missing = await form({ ...grant, refresh_token: "" });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(missing.body, {
+      error: "invalid_request",
+      error_description: 'A required parameter "refresh_token" is missing',
+    });
+    const badSecret = await form({ ...grant, client_secret: "wrong" });
+    assert.equal(badSecret.status, 401);
+    assert.equal(badSecret.body.error, "invalid_client");
+
+    const introspect = await call(sim, "/oauth/v2/introspectToken", {
+      method: "POST",
+      token: null,
+      version: null,
+      body: new URLSearchParams({
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        token: ok.body.access_token,
+      }).toString(),
+    });
+    assert.equal(introspect.body.active, true);
+    assert.equal(introspect.body.status, "active");
+    assert.equal(introspect.body.expires_at, Math.floor(NOW / 1000) + 5_184_000);
+
+    sim.expireRefreshToken();
+    const expired = await form(grant);
+    assert.equal(expired.status, 400);
+    assert.equal(expired.body.error, "invalid_request");
+    assert.match(expired.body.error_description, /invalid, expired or revoked/);
+  });
+});
+
+Deno.test("faults: canned status, html, truncate, drop, delay", async () => {
+  await withSim({}, async (sim) => {
+    const path = `/rest/organizations/${ORG}`;
+    sim.inject({
+      endpoint: "organizations",
+      times: 1,
+      action: { status: 429, body: { status: 429 }, headers: { "retry-after": "2" } },
+    });
+    const throttled = await call(sim, path);
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.headers.get("retry-after"), "2");
+    assert.deepEqual(throttled.body, { status: 429 });
+    assert.equal((await call(sim, path)).status, 200);
+
+    sim.inject({ times: 1, action: { html: true } });
+    const html = await call(sim, path);
+    assert.equal(html.status, 502);
+    assert.match(html.headers.get("content-type")!, /^text\/html/);
+    assert.match(html.text, /<html>/);
+
+    sim.inject({ times: 1, action: { truncate: true } });
+    const truncated = await call(sim, path);
+    assert.equal(truncated.status, 200);
+    assert.equal(truncated.body, undefined);
+    assert.ok(truncated.text.length > 10);
+
+    sim.inject({ times: 1, action: { drop: true } });
+    const res = await fetch(sim.url + path, {
+      headers: { Authorization: `Bearer ${sim.accessToken}`, "LinkedIn-Version": VERSION },
+    });
+    assert.equal(res.status, 200);
+    await assert.rejects(res.text());
+
+    sim.inject({ times: 1, action: { delayMs: 120 } });
+    const started = performance.now();
+    const delayed = await call(sim, path);
+    assert.ok(performance.now() - started >= 100);
+    assert.equal(delayed.body.id, Number(ORG));
+    assert.deepEqual(sim.requests.map((r) => r.status), [429, 200, 502, 200, 200, 200]);
+  });
+});
+
+Deno.test("faults: skip, times, endpoint and organization matching, clearFaults", async () => {
+  await withSim({}, async (sim) => {
+    sim.inject({ organizationId: "5515715", action: { status: 503, body: "down" } });
+    sim.inject({ endpoint: "posts", skip: 1, times: 2, action: { status: 500 } });
+    const other = await call(sim, "/rest/organizations/5515715");
+    assert.equal(other.status, 503);
+    assert.equal(other.text, "down");
+    assert.equal((await call(sim, posts("", "5515715"))).status, 503);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(sim, posts())).status);
+    assert.deepEqual(statuses, [200, 500, 500, 200]);
+    sim.clearFaults();
+    assert.equal(
+      (await call(
+        sim,
+        `/rest/networkSizes/${
+          encodeURIComponent("urn:li:organization:5515715")
+        }?edgeType=COMPANY_FOLLOWED_BY_MEMBER`,
+      )).status,
+      200,
+    );
+  });
+});
+
+Deno.test("recording: endpoints, headers, counts, concurrency, reset", async () => {
+  await withSim({ latencyMs: 40 }, async (sim) => {
+    await Promise.all([1, 2, 3, 4, 5].map(() => call(sim, followerStats())));
+    await call(sim, posts());
+    assert.equal(sim.count(), 6);
+    assert.equal(sim.count("followerStatistics"), 5);
+    assert.equal(sim.count("posts"), 1);
+    assert.equal(sim.maxConcurrency(), 5);
+    const [first] = sim.requests;
+    assert.equal(first.method, "GET");
+    assert.equal(first.path, "/rest/organizationalEntityFollowerStatistics");
+    assert.equal(first.query, `q=organizationalEntity&organizationalEntity=${ENC_URN}`);
+    assert.equal(first.headers.authorization, `Bearer ${sim.accessToken}`);
+    assert.equal(first.headers["linkedin-version"], VERSION);
+    assert.equal(first.status, 200);
+    assert.ok(first.endedAt - first.startedAt >= 30);
+
+    sim.resetRecording();
+    assert.equal(sim.count(), 0);
+    assert.equal(sim.maxConcurrency(), 0);
+    await call(sim, "/rest/nothing");
+    await call(sim, "/oauth/v2/accessToken", {
+      method: "POST",
+      token: null,
+      version: null,
+      body: "",
+    });
+    assert.deepEqual(sim.requests.map((r) => r.endpoint), ["unknown", "accessToken"]);
+  });
+});
+
+Deno.test("dailyLimitPerEndpoint answers the documented 429 until the next UTC day", async () => {
+  await withSim({ dailyLimitPerEndpoint: 2 }, async (sim, clock) => {
+    const path = `/rest/organizations/${ORG}`;
+    assert.equal((await call(sim, path)).status, 200);
+    assert.equal((await call(sim, path)).status, 200);
+    const limited = await call(sim, path);
+    assert.equal(limited.status, 429);
+    assert.deepEqual(limited.body, {
+      serviceErrorCode: 101,
+      message: "Resource level throttle limit for calls to this resource is reached.",
+      status: 429,
+    });
+    assert.equal(limited.headers.get("retry-after"), null);
+    assert.equal((await call(sim, followerStats())).status, 200);
+    clock.now = MIDNIGHT + DAY;
+    assert.equal((await call(sim, path)).status, 200);
+  });
+});
+
+Deno.test("data is deterministic for a seed and served as documented", async () => {
+  const a = await LinkedInSimulator.start({ now: () => NOW });
+  const b = await LinkedInSimulator.start({ now: () => NOW });
+  const c = await LinkedInSimulator.start({ now: () => NOW, seed: 7 });
+  try {
+    assert.deepEqual(a.organization(ORG), b.organization(ORG));
+    assert.deepEqual(a.posts(ORG), b.posts(ORG));
+    assert.equal(a.followerCount(ORG), b.followerCount(ORG));
+    assert.notEqual(a.followerCount(ORG), c.followerCount(ORG));
+    const query = `&${interval(MIDNIGHT - 9 * DAY, MIDNIGHT - 2 * DAY)}`;
+    assert.deepEqual(
+      (await call(a, pageStats(query))).body,
+      (await call(b, pageStats(query))).body,
+    );
+
+    const rest = await call(a, `/rest/organizations/${ORG}`);
+    assert.deepEqual(rest.body, a.organization(ORG));
+    assert.equal(rest.body.$URN, URN);
+    assert.equal(rest.body.localizedName, "Devtestco");
+    const legacy = await call(a, `/v2/organizations/${ORG}`, { version: null });
+    assert.equal(legacy.body.$URN, undefined);
+    assert.equal(legacy.body.id, 2414183);
+  } finally {
+    await Promise.all([a.close(), b.close(), c.close()]);
+  }
+});
+
+Deno.test("defaults: real clock, current version window, three organizations", async () => {
+  const sim = await LinkedInSimulator.start();
+  try {
+    const today = new Date();
+    const current = `${today.getUTCFullYear()}${String(today.getUTCMonth() + 1).padStart(2, "0")}`;
+    const acls = await call(sim, "/rest/organizationAcls?q=roleAssignee", { version: current });
+    assert.equal(acls.status, current === "202512" ? 426 : 200);
+    const twoYearsAgo = `${today.getUTCFullYear() - 2}${current.slice(4)}`;
+    assert.equal(
+      (await call(sim, `/rest/organizations/${ORG}`, { version: twoYearsAgo })).status,
+      426,
+    );
+    assert.deepEqual(
+      (await call(sim, "/v2/organizationAcls?q=roleAssignee")).body.elements.map(
+        (e: { organization: string; role: string }) => `${e.organization} ${e.role}`,
+      ),
+      [
+        `${URN} ADMINISTRATOR`,
+        "urn:li:organization:5515715 ADMINISTRATOR",
+        "urn:li:organization:90362860 ANALYST",
+      ],
+    );
+    assert.deepEqual([ORG, "5515715", "90362860"].map((id) => sim.posts(id).length), [120, 30, 5]);
+    assert.equal(sim.organization("5515715").localizedName, "Acme Analytics");
+  } finally {
+    await sim.close();
+  }
+});
