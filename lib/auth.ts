@@ -69,8 +69,9 @@ export function tokenSource(
     refreshable: true,
     token: () => (current ??= mint()),
     refresh: async (stale) => {
-      if (current) {
-        const latest = await current;
+      // Re-check after each wait: a concurrent caller may have started a new mint meanwhile.
+      for (let pending = current; pending; pending = current === pending ? undefined : current) {
+        const latest = await pending;
         if (latest !== stale) return latest;
       }
       return await (current = mint());

@@ -97,10 +97,12 @@ export function configuredStreams(raw: unknown, fileName: string): ConfiguredStr
     const syncMode = (entry as Record<string, unknown>).sync_mode;
     const supported = syncModesOf(definition);
     if (!supported.includes(syncMode as SyncMode)) {
+      // JSON.stringify(undefined) is undefined: a missing sync_mode needs its own words.
+      const how = syncMode === undefined
+        ? "without a sync_mode"
+        : `in mode ${JSON.stringify(syncMode)}`;
       throw configError(
-        `${where}.sync_mode: stream "${name}" cannot be read in mode ${
-          JSON.stringify(syncMode)
-        }; ` +
+        `${where}.sync_mode: stream "${name}" cannot be read ${how}; ` +
           `it supports ${supported.join(" and ")}.`,
       );
     }

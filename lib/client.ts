@@ -78,7 +78,8 @@ export function currentMonth(now: number = Date.now()): string {
  */
 export class LinkedInClient {
   #version: string;
-  #negotiation: Promise<string> | undefined;
+  #negotiation: Promise<void> | undefined;
+  #noVersion: ConnectorError | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -98,9 +99,11 @@ export class LinkedInClient {
   async get(request: ApiRequest): Promise<unknown> {
     let token = await this.tokens.token();
     let refreshed = false;
+    let answered: { response: HttpResponse; version: string } | undefined;
     for (;;) {
-      const version = this.#version;
-      const response = await this.#send(request, token, version);
+      const version = answered?.version ?? this.#version;
+      const response = answered?.response ?? await this.#send(request, token, version);
+      answered = undefined;
       if (response.status >= 200 && response.status < 300) return response.body;
       if (response.status === 401 && this.tokens.refreshable && !refreshed) {
         this.http.log("INFO", `Access token rejected during ${request.label}; refreshing it once.`);
@@ -109,7 +112,7 @@ export class LinkedInClient {
         continue;
       }
       if (response.status === 426 && this.pinnedVersion === undefined) {
-        await this.#replaceRetired(version, request, token);
+        answered = await this.#replaceRetired(version, request, token);
         continue;
       }
       throw this.#explain(request, response, version);
@@ -132,17 +135,35 @@ export class LinkedInClient {
     }, this.http);
   }
 
-  // Concurrent requests that meet the same retired version share one search.
-  #replaceRetired(retired: string, request: ApiRequest, token: string): Promise<string> {
-    if (this.#version !== retired) return Promise.resolve(this.#version);
-    this.#negotiation ??= this.#searchVersion(retired, request, token).finally(() => {
-      this.#negotiation = undefined;
+  // Concurrent requests that meet the same retired version share one search; the
+  // request that leads it keeps the answer it got with the new version.
+  async #replaceRetired(
+    retired: string,
+    request: ApiRequest,
+    token: string,
+  ): Promise<{ response: HttpResponse; version: string } | undefined> {
+    if (this.#version !== retired) return undefined;
+    if (this.#noVersion) throw this.#noVersion;
+    if (this.#negotiation) {
+      await this.#negotiation;
+      return undefined;
+    }
+    const search = this.#searchVersion(retired, request, token).catch((error) => {
+      // Remembered, so other streams do not repeat a search that found nothing.
+      if (error instanceof ConnectorError && error.kind === "config_error") this.#noVersion = error;
+      throw error;
     });
-    return this.#negotiation;
+    this.#negotiation = search.then(() => {}).finally(() => (this.#negotiation = undefined));
+    this.#negotiation.catch(() => {});
+    return await search;
   }
 
   // LinkedIn skips some months, so step forward one month at a time.
-  async #searchVersion(retired: string, request: ApiRequest, token: string): Promise<string> {
+  async #searchVersion(
+    retired: string,
+    request: ApiRequest,
+    token: string,
+  ): Promise<{ response: HttpResponse; version: string }> {
     const tried = [retired];
     for (const candidate of laterVersions(retired, currentMonth())) {
       tried.push(candidate);
@@ -154,7 +175,7 @@ export class LinkedInClient {
         `LinkedIn has retired API version ${retired} (426 NONEXISTENT_VERSION); using ${candidate} ` +
           "for the rest of this run. Upgrade the connector or set linkedin_version to silence this.",
       );
-      return candidate;
+      return { response, version: candidate };
     }
     throw configError(
       `LinkedIn answered 426 NONEXISTENT_VERSION for every API version tried (${

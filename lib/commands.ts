@@ -1,24 +1,14 @@
 /**
  * The four Airbyte commands, and the one place where errors become protocol
- * messages and exit codes.
+ * messages and exit codes. `spec` is answered here; the commands that need the
+ * config and LinkedIn are loaded only when asked for, so `spec` starts fast.
  *
  * @module
  */
-import pLimit from "p-limit";
 import spec from "../schemas/spec.json" with { type: "json" };
-import { tokenSource } from "./auth.ts";
-import { configuredStreams, discoveredCatalog } from "./catalog.ts";
-import { LinkedInClient } from "./client.ts";
-import { type Config, parseConfig } from "./config.ts";
-import { planStreams, readStreams } from "./engine.ts";
 import { asConnectorError, ConnectorError } from "./errors.ts";
-import { isJsonObject, readJsonFile } from "./files.ts";
-import type { HttpOptions } from "./http.ts";
-import { resolveOrganizations } from "./organizations.ts";
 import type { Output } from "./output.ts";
-import { connectionStatusMessage, errorTraceMessage, logMessage } from "./protocol.ts";
-import { organizationUrn, query } from "./restli.ts";
-import { streamStates } from "./state.ts";
+import { connectionStatusMessage, errorTraceMessage } from "./protocol.ts";
 
 /** The command line, parsed. */
 export interface Invocation {
@@ -51,13 +41,11 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
         runtime.output.emit({ type: "SPEC", spec });
         return 0;
       case "check":
-        return await check(invocation, runtime);
+        return await (await import("./operations.ts")).check(invocation, runtime);
       case "discover":
-        await loadConfig(invocation.config!, runtime.output);
-        runtime.output.emit({ type: "CATALOG", catalog: discoveredCatalog() });
-        return 0;
+        return await (await import("./operations.ts")).discover(invocation, runtime);
       case "read":
-        return await read(invocation, runtime);
+        return await (await import("./operations.ts")).read(invocation, runtime);
     }
   } catch (error) {
     if (runtime.signal.aborted) return exitCodeOf(runtime.signal);
@@ -71,107 +59,15 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
   }
 }
 
-async function loadConfig(path: string, output: Output): Promise<Config> {
-  const raw = await readJsonFile(path);
-  // Registered before validation, so even a message about a bad field cannot leak them.
-  if (isJsonObject(raw) && isJsonObject(raw.credentials)) {
-    const { access_token, refresh_token, client_secret, client_id } = raw.credentials;
-    for (const secret of [access_token, refresh_token, client_secret, client_id]) {
-      if (typeof secret === "string" && secret.length >= 4) output.addSecrets(secret);
-    }
-  }
-  return parseConfig(raw, path);
-}
-
-function connect(config: Config, invocation: Invocation, runtime: Runtime): LinkedInClient {
-  const { output, signal } = runtime;
-  const limit = pLimit(config.maxConcurrentRequests);
-  const http: HttpOptions = {
-    timeoutMs: config.requestTimeoutMs,
-    backoffScale: config.backoffScale,
-    signal,
-    limit: (attempt) => limit(attempt),
-    log: (level, message) => {
-      if (level !== "DEBUG" || invocation.debug) output.emit(logMessage(level, message));
-    },
-  };
-  const tokens = tokenSource(
-    config.credentials,
-    config.oauthBaseUrl,
-    http,
-    (token) => output.addSecrets(token),
-  );
-  return new LinkedInClient(config.apiBaseUrl, config.linkedinVersion, tokens, http);
-}
-
-async function check(invocation: Invocation, runtime: Runtime): Promise<number> {
-  const config = await loadConfig(invocation.config!, runtime.output);
-  const client = connect(config, invocation, runtime);
-  const organizations = await resolveOrganizations(config.organizationIds, client);
-  const results = await Promise.allSettled(
-    organizations.map((id) => checkOrganization(client, id)),
-  );
-  const failures = results.flatMap((result, index) =>
-    result.status === "rejected"
-      ? [`organization ${organizations[index]}: ${asConnectorError(result.reason).message}`]
-      : []
-  );
-  if (failures.length === 0) {
-    runtime.output.emit(connectionStatusMessage(true));
-    return 0;
-  }
-  const reachable = organizations.length - failures.length;
-  const summary = `${failures.length} of ${organizations.length} organizations cannot be synced` +
-    (reachable > 0 ? ` (${reachable} can)` : "");
-  runtime.output.emit(connectionStatusMessage(false, `${summary}: ${failures.join(" | ")}`));
-  return 0;
-}
-
-// One cheap call per scope: the lookup needs rw_organization_admin, posts need r_organization_social.
-async function checkOrganization(client: LinkedInClient, id: string): Promise<void> {
-  const label = "check";
-  await client.get({ path: `/rest/organizations/${id}`, scope: "rw_organization_admin", label });
-  await client.get({
-    path: "/rest/posts",
-    query: query({ q: "author", author: organizationUrn(id), count: 1 }),
-    scope: "r_organization_social",
-    label,
-  });
-}
-
-async function read(invocation: Invocation, runtime: Runtime): Promise<number> {
-  const { output, signal } = runtime;
-  const config = await loadConfig(invocation.config!, output);
-  const streams = configuredStreams(await readJsonFile(invocation.catalog!), invocation.catalog!);
-  const stateFile = invocation.state ?? "state";
-  const states = invocation.state
-    ? streamStates(await readJsonFile(invocation.state, { emptyMeans: null }), stateFile)
-    : new Map();
-  const client = connect(config, invocation, runtime);
-  const organizations = streams.length > 0
-    ? await resolveOrganizations(config.organizationIds, client)
-    : [];
-  const plans = planStreams(streams, states, organizations, stateFile);
-  output.emit(logMessage(
-    "INFO",
-    `Reading ${streams.length} streams for organizations ${organizations.join(", ")} ` +
-      `with LinkedIn-Version ${client.version}.`,
-  ));
-  const failed = await readStreams(plans, organizations, {
-    client,
-    output,
-    config,
-    signal,
-    now: Date.now,
-  });
-  if (signal.aborted) return exitCodeOf(signal);
-  if (failed.length > 0) {
-    output.emit(logMessage("ERROR", `Streams that did not complete: ${failed.join(", ")}.`));
-    return 1;
-  }
-  return 0;
-}
-
-function exitCodeOf(signal: AbortSignal): number {
+/**
+ * The exit code a cancelled run ends with: the abort reason (143 SIGTERM, 130 SIGINT,
+ * 141 closed stdout), else 1.
+ *
+ * @example
+ * ```ts
+ * exitCodeOf(AbortSignal.abort(143)); // 143
+ * ```
+ */
+export function exitCodeOf(signal: AbortSignal): number {
   return typeof signal.reason === "number" ? signal.reason : 1;
 }

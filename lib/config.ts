@@ -139,8 +139,15 @@ function parseStartDate(text: string, fileName: string): number {
 function describeErrors(errors: ErrorObject[], config: Record<string, unknown>): string {
   const credentials = config.credentials;
   if (isJsonObject(credentials) && !authMethods.includes(credentials.auth_method as string)) {
+    // Long values are not echoed: a pasted token may sit in the wrong field.
+    const value = credentials.auth_method;
+    const given = value === undefined
+      ? "it is missing"
+      : typeof value === "string" && value.length <= 20
+      ? `got ${JSON.stringify(value)}`
+      : "got another value";
     return `credentials.auth_method must be one of ${authMethods.map((m) => `"${m}"`).join(", ")}` +
-      ` (got ${JSON.stringify(credentials.auth_method ?? null)}).`;
+      ` (${given}).`;
   }
   // Of the oneOf branches, only the one selected by auth_method explains the problem.
   const selected = isJsonObject(credentials)

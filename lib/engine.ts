@@ -220,7 +220,8 @@ class Partition {
       const page = await this.#fetch(definition, { start, count: pageSize });
       const rows = stopAt === undefined
         ? page
-        : page.filter((row) => (row.lastModifiedAt as number) >= stopAt);
+        // Strictly newer: the post at the cursor was emitted by the run that saved it.
+        : page.filter((row) => (row.lastModifiedAt as number) > stopAt);
       for (const row of rows) newest = Math.max(newest ?? 0, row.lastModifiedAt as number);
       if (rows.length > 0) await this.#push(rows);
       // Pages come newest first: once one reaches the cursor, the rest are older.
@@ -274,9 +275,13 @@ class Partition {
       onRateLimited: (retryAt) =>
         output.emit(streamStatusMessage(definition.name, "RUNNING", retryAt)),
     });
-    return elementsOf(body, definition, `${label}, GET ${path}`).map((element) =>
-      definition.toRow(element, this.organizationId)
-    );
+    const where = `${label}, GET ${path}`;
+    const elements = elementsOf(body, definition, where);
+    try {
+      return elements.map((element) => definition.toRow(element, this.organizationId));
+    } catch (error) {
+      throw systemError(`${where}: ${asConnectorError(error).message}`);
+    }
   }
 }
 

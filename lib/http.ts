@@ -172,7 +172,7 @@ async function attempt(request: HttpRequest, options: HttpOptions): Promise<Http
   if (RETRYABLE_STATUSES.has(response.status)) {
     throw new RetryableFailure(`HTTP ${response.status}`, answer);
   }
-  if (response.ok && (parsed === undefined || typeof parsed !== "object")) {
+  if (response.ok && (typeof parsed !== "object" || parsed === null)) {
     const kind = response.headers.get("content-type") ?? "unknown content type";
     throw new RetryableFailure(`HTTP ${response.status} with a body that is not JSON (${kind})`);
   }

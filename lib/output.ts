@@ -24,7 +24,11 @@ const REDACTED = "****";
  */
 export function redact(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
-    if (secret && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+    if (!secret) continue;
+    // Messages are redacted as JSON lines, where `"`, `\` and control characters are escaped.
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      if (text.includes(form)) text = text.replaceAll(form, REDACTED);
+    }
   }
   return text;
 }
@@ -97,26 +101,35 @@ export class Output {
     if (this.#closed) return;
     this.#pending.push(text);
     this.#pendingLength += text.length;
-    this.#pump ??= this.#drain().finally(() => (this.#pump = undefined));
+    this.#pump ??= this.#drain();
   }
 
   async #drain(): Promise<void> {
-    while (this.#pending.length > 0 && !this.#closed) {
-      const bytes = this.#encoder.encode(this.#pending.join(""));
-      this.#pending = [];
-      this.#pendingLength = 0;
-      this.#release();
-      try {
-        for (let offset = 0; offset < bytes.length;) {
-          offset += await this.#sink.write(bytes.subarray(offset));
-        }
-      } catch (error) {
-        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-        this.#closed = true;
+    try {
+      // Start after the current synchronous run, so that what it queues is one batch.
+      await Promise.resolve();
+      while (this.#pending.length > 0 && !this.#closed) {
+        const bytes = this.#encoder.encode(this.#pending.join(""));
         this.#pending = [];
+        this.#pendingLength = 0;
         this.#release();
-        this.#onClosed();
+        try {
+          for (let offset = 0; offset < bytes.length;) {
+            offset += await this.#sink.write(bytes.subarray(offset));
+          }
+        } catch (error) {
+          if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+          this.#closed = true;
+          this.#pending = [];
+          this.#release();
+          this.#onClosed();
+        }
       }
+    } finally {
+      // Cleared in the tick the queue is found empty, not a microtask later: a message queued
+      // in between would otherwise wait behind a finished pump and be lost by flush(). (The
+      // first `await` above guarantees this runs after `#enqueue` has stored the pump.)
+      this.#pump = undefined;
     }
   }
 

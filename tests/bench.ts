@@ -122,7 +122,10 @@ async function throughput(ws: Workspace): Promise<void> {
     const sim = await LinkedInSimulator.start({ organizations: organizations(posts) });
     try {
       const ids = organizations(posts).map((org) => org.id);
-      const config = ws.file(`throughput-${posts}.json`, configFor(sim, { org_id: undefined, org_ids: ids }));
+      const config = ws.file(
+        `throughput-${posts}.json`,
+        configFor(sim, { org_id: undefined, org_ids: ids }),
+      );
       const catalog = ws.file("posts-catalog.json", catalogFor(["ugc_posts"]));
       const connector = await measure(sim, connectorArgs(config, catalog));
       results[`connector-${posts}`] = connector;
@@ -147,7 +150,9 @@ async function throughput(ws: Workspace): Promise<void> {
   const small = results[`connector-${SMALL_POSTS}`];
   const floor = results.floor;
   const ratio = (large.records / large.seconds) / (floor.records / floor.seconds);
-  console.log(`   connector / floor records per second: ${(ratio * 100).toFixed(0)}% (target >= 80%)`);
+  console.log(
+    `   connector / floor records per second: ${(ratio * 100).toFixed(0)}% (target >= 80%)`,
+  );
   console.log(
     `   peak memory at 10x the records: ${
       ((large.peakRssMb / small.peakRssMb - 1) * 100).toFixed(1)
@@ -156,13 +161,20 @@ async function throughput(ws: Workspace): Promise<void> {
 }
 
 async function concurrency(ws: Workspace): Promise<void> {
-  console.log(`\n2. Concurrency: all 10 streams, ${ORGANIZATIONS} organizations, 50 ms latency per request`);
+  console.log(
+    `\n2. Concurrency: all 10 streams, ${ORGANIZATIONS} organizations, 50 ms latency per request`,
+  );
   const sim = await LinkedInSimulator.start({ organizations: organizations(250), latencyMs: 50 });
   try {
     const ids = organizations(250).map((org) => org.id);
     const catalog = ws.file("all-catalog.json", catalogFor(undefined, "incremental"));
     const timings: Record<string, Measurement> = {};
-    for (const [label, limit] of [["default concurrency", undefined], ["one request at a time", 1]] as const) {
+    for (
+      const [label, limit] of [["default concurrency", undefined], [
+        "one request at a time",
+        1,
+      ]] as const
+    ) {
       const config = ws.file(
         `concurrency-${limit ?? "default"}.json`,
         configFor(sim, { org_id: undefined, org_ids: ids, max_concurrent_requests: limit }),
@@ -170,10 +182,13 @@ async function concurrency(ws: Workspace): Promise<void> {
       timings[label] = await measure(sim, connectorArgs(config, catalog));
       console.log(row(label, timings[label]));
     }
-    const speedup = timings["one request at a time"].seconds / timings["default concurrency"].seconds;
+    const speedup = timings["one request at a time"].seconds /
+      timings["default concurrency"].seconds;
     console.log(`   speed-up over one request at a time: ${speedup.toFixed(1)}x (target >= 3x)`);
     const minimum = ORGANIZATIONS * (6 + 3 + 3); // 6 single-request streams, 3 post pages, 3 windows
-    console.log(`   HTTP requests: ${timings["default concurrency"].requests} (minimum ${minimum})`);
+    console.log(
+      `   HTTP requests: ${timings["default concurrency"].requests} (minimum ${minimum})`,
+    );
   } finally {
     await sim.close();
   }
@@ -201,7 +216,8 @@ async function startup(ws: Workspace): Promise<void> {
   }
 }
 
-const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ??
+  "unknown CPU";
 console.log(
   `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores, ` +
     `${(Deno.systemMemoryInfo().total / 2 ** 30).toFixed(0)} GiB; Deno ${Deno.version.deno}`,

@@ -26,7 +26,9 @@ for (const id of organizations) {
       },"emitted_at":${now}}}\n`;
     }
     const bytes = encoder.encode(text);
-    for (let offset = 0; offset < bytes.length;) offset += await Deno.stdout.write(bytes.subarray(offset));
+    for (let offset = 0; offset < bytes.length;) {
+      offset += await Deno.stdout.write(bytes.subarray(offset));
+    }
     if (elements.length < 100) break;
   }
 }

@@ -41,7 +41,9 @@ try {
   const started = performance.now();
   const read = await runConnector(["read", "--config", config, "--catalog", catalog]);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.log(`$ source-linkedin-pages read     -> exit ${read.code} in ${seconds} s, ${sim.count()} HTTP requests\n`);
+  console.log(
+    `$ source-linkedin-pages read     -> exit ${read.code} in ${seconds} s, ${sim.count()} HTTP requests\n`,
+  );
   console.log("stream                            records  states  final status");
   for (const { name } of STREAMS) {
     const statuses = statusesOf(read.messages, name);
@@ -53,7 +55,9 @@ try {
   const post = recordsOf(read.messages, "ugc_posts")[0];
   console.log(`\nA ugc_posts record:\n${JSON.stringify(post, null, 2).slice(0, 800)}\n`);
   for (const error of errorsOf(read.messages)) console.log(`ERROR: ${error.message}`);
-  if (check.code !== 0 || status?.status !== "SUCCEEDED" || discover.code !== 0 || read.code !== 0) {
+  if (
+    check.code !== 0 || status?.status !== "SUCCEEDED" || discover.code !== 0 || read.code !== 0
+  ) {
     console.error("The demo did not succeed.");
     Deno.exitCode = 1;
   }

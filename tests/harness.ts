@@ -54,11 +54,15 @@ export function parseMessages(stdout: string): Message[] {
   if (stdout === "") return [];
   if (!stdout.endsWith("\n")) throw new Error("stdout does not end with a newline");
   return stdout.slice(0, -1).split("\n").map((line, index) => {
-    if (/[\u2028\u2029\u0085]/.test(line)) throw new Error(`line ${index + 1} has a raw line separator`);
+    if (/[\u2028\u2029\u0085]/.test(line)) {
+      throw new Error(`line ${index + 1} has a raw line separator`);
+    }
     const message = JSON.parse(line);
     if (!messageValidator(message)) {
       throw new Error(
-        `line ${index + 1} is not a valid Airbyte message: ${ajv.errorsText(messageValidator.errors)}\n${line}`,
+        `line ${index + 1} is not a valid Airbyte message: ${
+          ajv.errorsText(messageValidator.errors)
+        }\n${line}`,
       );
     }
     if (message.type === "RECORD") {
@@ -66,10 +70,14 @@ export function parseMessages(stdout: string): Message[] {
       if (!validate) throw new Error(`record of unknown stream ${message.record.stream}`);
       if (!validate(message.record.data)) {
         throw new Error(
-          `record of ${message.record.stream} does not match its schema: ${ajv.errorsText(validate.errors)}\n${line}`,
+          `record of ${message.record.stream} does not match its schema: ${
+            ajv.errorsText(validate.errors)
+          }\n${line}`,
         );
       }
-      if (!Number.isInteger(message.record.emitted_at)) throw new Error("emitted_at is not an integer");
+      if (!Number.isInteger(message.record.emitted_at)) {
+        throw new Error("emitted_at is not an integer");
+      }
     }
     return message;
   });
@@ -154,7 +162,9 @@ export function catalogFor(
   return {
     streams: names.map((name) => {
       const definition = STREAMS.find((stream) => stream.name === name);
-      const mode = syncMode === "incremental" && definition?.incremental ? "incremental" : "full_refresh";
+      const mode = syncMode === "incremental" && definition?.incremental
+        ? "incremental"
+        : "full_refresh";
       return {
         stream: { name, json_schema: {}, supported_sync_modes: ["full_refresh"] },
         sync_mode: mode,

@@ -1,0 +1,214 @@
+import assert from "node:assert/strict";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import { parse as parseYaml } from "yaml";
+import {
+  airbyteStream,
+  configuredStreams,
+  discoveredCatalog,
+  syncModesOf,
+} from "../lib/catalog.ts";
+import { ConnectorError } from "../lib/errors.ts";
+import { streamNamed, STREAMS } from "../lib/streams.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+const FILE = "configured_catalog.json";
+
+function fails(raw: unknown, ...parts: string[]): ConnectorError {
+  let thrown: unknown;
+  try {
+    configuredStreams(raw, FILE);
+  } catch (error) {
+    thrown = error;
+  }
+  assert.ok(
+    thrown instanceof ConnectorError,
+    `expected a ConnectorError for ${JSON.stringify(raw)}`,
+  );
+  assert.equal(thrown.kind, "config_error");
+  for (const part of [FILE, ...parts]) {
+    assert.ok(thrown.message.includes(part), `"${thrown.message}" does not mention "${part}"`);
+  }
+  return thrown;
+}
+
+/** The schema of a field path, following `properties` of nested objects. */
+function fieldSchema(schema: Json, path: string[]): Json {
+  let node = schema;
+  for (const name of path) {
+    node = node?.properties?.[name];
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+function isScalarSchema(schema: Json): boolean {
+  const types = [schema.type].flat();
+  return types.length > 0 && types.every((t) => t !== "object" && t !== "array" && t !== undefined);
+}
+
+const entry = (name: string, syncMode: unknown) => ({
+  stream: { name, json_schema: {}, supported_sync_modes: ["full_refresh"] },
+  sync_mode: syncMode,
+  destination_sync_mode: "append",
+});
+
+Deno.test("catalog: the discovered catalog has 10 unique streams", () => {
+  const { streams } = discoveredCatalog();
+  assert.equal(streams.length, 10);
+  const names = streams.map((s) => s.name as string);
+  assert.equal(new Set(names).size, 10);
+  assert.deepEqual(names, STREAMS.map((s) => s.name));
+  for (const stream of streams) {
+    assert.equal(typeof stream.name, "string");
+    assert.equal((stream.json_schema as Json).type, "object");
+    assert.ok((stream.supported_sync_modes as string[]).includes("full_refresh"));
+  }
+});
+
+Deno.test("catalog: every primary key exists in its schema and is a scalar", () => {
+  for (const stream of discoveredCatalog().streams) {
+    const key = stream.source_defined_primary_key as string[][];
+    assert.ok(Array.isArray(key) && key.length > 0, `${stream.name} has no primary key`);
+    for (const path of key) {
+      assert.ok(path.length > 0 && path.every((p) => typeof p === "string"));
+      const schema = fieldSchema(stream.json_schema, path);
+      assert.ok(schema, `${stream.name}: primary key ${path.join(".")} is not in the schema`);
+      assert.ok(
+        isScalarSchema(schema),
+        `${stream.name}: primary key ${path.join(".")} is not a scalar`,
+      );
+    }
+  }
+});
+
+Deno.test("catalog: incremental streams announce a source-defined, resumable cursor", () => {
+  let incremental = 0;
+  for (const stream of discoveredCatalog().streams) {
+    const modes = stream.supported_sync_modes as string[];
+    if (!modes.includes("incremental")) {
+      assert.deepEqual(modes, ["full_refresh"]);
+      assert.equal(stream.default_cursor_field, undefined, `${stream.name}`);
+      assert.equal(stream.source_defined_cursor, undefined, `${stream.name}`);
+      continue;
+    }
+    incremental++;
+    assert.deepEqual(modes, ["full_refresh", "incremental"]);
+    assert.equal(stream.source_defined_cursor, true, `${stream.name}`);
+    assert.equal(stream.is_resumable, true, `${stream.name}`);
+    const cursor = stream.default_cursor_field as string[];
+    assert.ok(Array.isArray(cursor) && cursor.length > 0, `${stream.name}`);
+    const schema = fieldSchema(stream.json_schema, cursor);
+    assert.ok(schema, `${stream.name}: cursor ${cursor.join(".")} is not in the schema`);
+    assert.ok(isScalarSchema(schema), `${stream.name}: cursor ${cursor.join(".")} is not a scalar`);
+  }
+  assert.equal(incremental, STREAMS.filter((s) => s.incremental).length);
+  assert.ok(incremental >= 4, "ugc_posts and the three time-bound streams are incremental");
+  for (
+    const name of [
+      "ugc_posts",
+      "follower_statistics_time_bound",
+      "page_statistics_time_bound",
+      "share_statistics_time_bound",
+    ]
+  ) {
+    assert.deepEqual(syncModesOf(streamNamed(name)!), ["full_refresh", "incremental"], name);
+  }
+  assert.deepEqual(syncModesOf(streamNamed("shares")!), ["full_refresh"]);
+  assert.deepEqual(airbyteStream(streamNamed("ugc_posts")!).default_cursor_field, [
+    "lastModifiedAt",
+  ]);
+});
+
+Deno.test("catalog: the discovered catalog is valid against the Airbyte protocol", async () => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const protocol = parseYaml(
+    await Deno.readTextFile(new URL("fixtures/airbyte_protocol.yaml", import.meta.url)),
+  );
+  ajv.addSchema(protocol, "protocol");
+  const validate = ajv.getSchema("protocol#/definitions/AirbyteMessage")!;
+  const message = JSON.parse(JSON.stringify({ type: "CATALOG", catalog: discoveredCatalog() }));
+  assert.ok(validate(message), ajv.errorsText(validate.errors));
+});
+
+Deno.test("catalog: a configured catalog yields the definitions and sync modes", () => {
+  const streams = configuredStreams({
+    streams: [
+      entry("shares", "full_refresh"),
+      entry("ugc_posts", "incremental"),
+      entry("follower_statistics_time_bound", "full_refresh"),
+      entry("page_statistics_time_bound", "incremental"),
+    ],
+  }, FILE);
+  assert.deepEqual(streams.map((s) => [s.definition.name, s.syncMode]), [
+    ["shares", "full_refresh"],
+    ["ugc_posts", "incremental"],
+    ["follower_statistics_time_bound", "full_refresh"],
+    ["page_statistics_time_bound", "incremental"],
+  ]);
+  assert.equal(streams[1].definition, streamNamed("ugc_posts"));
+  assert.deepEqual(configuredStreams({ streams: [] }, FILE), []);
+});
+
+Deno.test("catalog: unknown streams are rejected with the index and the known streams", () => {
+  const error = fails(
+    { streams: [entry("shares", "full_refresh"), entry("posts", "full_refresh")] },
+    "streams[1]",
+    '"posts"',
+  );
+  for (const stream of STREAMS) assert.ok(error.message.includes(stream.name));
+});
+
+Deno.test("catalog: unsupported sync modes are rejected with the index", () => {
+  fails({ streams: [entry("shares", "INVALID")] }, "streams[0]", "sync_mode", "shares", "INVALID");
+  fails(
+    { streams: [entry("ugc_posts", "incremental"), entry("shares", "incremental")] },
+    "streams[1]",
+    "sync_mode",
+    "shares",
+    "incremental",
+    "full_refresh",
+  );
+  fails(
+    { streams: [entry("organization_lookup", "incremental")] },
+    "streams[0]",
+    "organization_lookup",
+  );
+  fails({ streams: [entry("ugc_posts", undefined)] }, "streams[0]", "sync_mode");
+  fails({ streams: [entry("ugc_posts", "Incremental")] }, "streams[0]", "sync_mode");
+});
+
+Deno.test("catalog: duplicate streams are rejected with the index of the repeat", () => {
+  fails(
+    {
+      streams: [
+        entry("shares", "full_refresh"),
+        entry("ugc_posts", "incremental"),
+        entry("shares", "full_refresh"),
+      ],
+    },
+    "streams[2]",
+    '"shares"',
+    "twice",
+  );
+});
+
+Deno.test("catalog: a catalog without a streams array is rejected", () => {
+  for (const raw of [{}, { streams: {} }, { streams: "shares" }, [], null, "catalog"]) {
+    fails(raw, '"streams"');
+  }
+});
+
+Deno.test("catalog: an entry without a stream name is rejected with its index", () => {
+  fails(
+    { streams: [entry("shares", "full_refresh"), { sync_mode: "full_refresh" }] },
+    "streams[1]",
+    "name",
+  );
+  fails({ streams: [{ stream: {}, sync_mode: "full_refresh" }] }, "streams[0]", "name");
+  fails({ streams: [{ stream: { name: 5 }, sync_mode: "full_refresh" }] }, "streams[0]", "name");
+  fails({ streams: ["shares"] }, "streams[0]", "name");
+});

@@ -1,0 +1,434 @@
+import assert from "node:assert/strict";
+import type { TokenSource } from "../lib/auth.ts";
+import {
+  type ApiRequest,
+  currentMonth,
+  DEFAULT_LINKEDIN_VERSION,
+  laterVersions,
+  LinkedInClient,
+} from "../lib/client.ts";
+import { ConnectorError } from "../lib/errors.ts";
+import type { HttpOptions } from "../lib/http.ts";
+import type { LogLevel } from "../lib/protocol.ts";
+
+interface Seen {
+  path: string;
+  search: string;
+  authorization: string | null;
+  version: string | null;
+  restli: string | null;
+}
+
+type Handler = (seen: Seen, count: number) => Response | Promise<Response>;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+
+const retired = (version: string | null) =>
+  json(426, {
+    status: 426,
+    code: "NONEXISTENT_VERSION",
+    message: `Requested version ${version} is not active`,
+  });
+
+async function withServer(
+  handler: Handler,
+  fn: (baseUrl: string, seen: Seen[]) => Promise<void>,
+): Promise<void> {
+  const seen: Seen[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      await request.body?.cancel();
+      const url = new URL(request.url);
+      const entry = {
+        path: url.pathname,
+        search: url.search,
+        authorization: request.headers.get("authorization"),
+        version: request.headers.get("linkedin-version"),
+        restli: request.headers.get("x-restli-protocol-version"),
+      };
+      seen.push(entry);
+      return await handler(entry, seen.length);
+    },
+  );
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}`, seen);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+function httpOptions() {
+  const logs: { level: LogLevel; message: string }[] = [];
+  const options: HttpOptions = {
+    timeoutMs: 5_000,
+    backoffScale: 0.001,
+    signal: new AbortController().signal,
+    log: (level, message) => logs.push({ level, message }),
+    limit: (attempt) => attempt(),
+  };
+  return { options, logs };
+}
+
+/** A token source that hands out `tokens` in order: the first, then one per refresh. */
+function fakeTokens(refreshable: boolean, tokens: string[]) {
+  let index = 0;
+  const refreshes: string[] = [];
+  const source: TokenSource = {
+    refreshable,
+    token: () => Promise.resolve(tokens[index]),
+    refresh: (stale) => {
+      refreshes.push(stale);
+      if (tokens[index] === stale && index < tokens.length - 1) index++;
+      return Promise.resolve(tokens[index]);
+    },
+    rejectedMessage: (says) => `TOKEN REJECTED: ${says}`,
+  };
+  return { source, refreshes };
+}
+
+const REQUEST: ApiRequest = {
+  path: "/rest/posts",
+  query: "q=author&author=urn%3Ali%3Aorganization%3A1&sortBy=LAST_MODIFIED",
+  scope: "r_organization_social",
+  label: "stream ugc_posts",
+};
+
+async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ConnectorError, `expected a ConnectorError, got ${error}`);
+    return error;
+  }
+  assert.fail("expected a rejection");
+}
+
+/** Runs `fn` with `Date.now()` fixed at `now`. */
+async function atTime<T>(now: number, fn: () => Promise<T>): Promise<T> {
+  const realNow = Date.now;
+  Date.now = () => now;
+  try {
+    return await fn();
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+/** The YYYYMM `months` after `version`. */
+function monthsAfter(version: string, months: number): string {
+  const date = new Date(
+    Date.UTC(Number(version.slice(0, 4)), Number(version.slice(4)) - 1 + months, 1),
+  );
+  return `${date.getUTCFullYear()}${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+/** A time in the middle of the month `version`. */
+function inMonth(version: string): number {
+  return Date.UTC(Number(version.slice(0, 4)), Number(version.slice(4)) - 1, 15, 12);
+}
+
+Deno.test("client: laterVersions steps month by month up to and including the limit", () => {
+  assert.deepEqual(laterVersions("202611", "202602"), []);
+  assert.deepEqual(laterVersions("202611", "202702"), ["202612", "202701", "202702"]);
+  assert.deepEqual(laterVersions("202608", "202611"), ["202609", "202610", "202611"]);
+  assert.deepEqual(laterVersions("202612", "202701"), ["202701"]);
+  assert.deepEqual(laterVersions("202611", "202611"), []);
+  assert.deepEqual(laterVersions("202512", "202512"), []);
+  const many = laterVersions("202401", "202612");
+  assert.equal(many.length, 35);
+  for (const [index, version] of many.entries()) {
+    assert.equal(version, monthsAfter("202401", index + 1));
+  }
+});
+
+Deno.test("client: currentMonth is the UTC month", () => {
+  assert.equal(currentMonth(Date.UTC(2026, 10, 23)), "202611");
+  assert.equal(currentMonth(Date.UTC(2026, 0, 1)), "202601");
+  assert.equal(currentMonth(Date.UTC(2026, 0, 1) - 1), "202512");
+  assert.equal(currentMonth(Date.UTC(2025, 11, 31, 23, 59, 59, 999)), "202512");
+  const now = new Date();
+  assert.equal(
+    currentMonth(),
+    `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, "0")}`,
+  );
+});
+
+Deno.test("client: requests carry the bearer token, version and Rest.li headers", async () => {
+  await withServer(() => json(200, { elements: [] }), async (baseUrl, seen) => {
+    const { options } = httpOptions();
+    const { source } = fakeTokens(false, ["token-abc"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, options);
+    assert.equal(client.version, DEFAULT_LINKEDIN_VERSION);
+    const body = await client.get({
+      ...REQUEST,
+      query: "ids=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A2)&x=(a:(b:1))",
+    });
+    assert.deepEqual(body, { elements: [] });
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].authorization, "Bearer token-abc");
+    assert.equal(seen[0].version, DEFAULT_LINKEDIN_VERSION);
+    assert.equal(seen[0].restli, "2.0.0");
+    assert.equal(seen[0].path, "/rest/posts");
+    // The Rest.li structure arrives literally, the URNs still encoded.
+    assert.equal(
+      seen[0].search,
+      "?ids=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A2)&x=(a:(b:1))",
+    );
+    await client.get({ ...REQUEST, path: "/rest/organizations/1", query: undefined });
+    assert.equal(seen[1].path, "/rest/organizations/1");
+    assert.equal(seen[1].search, "");
+  });
+});
+
+Deno.test("client: a pinned version is sent as is", async () => {
+  await withServer(() => json(200, {}), async (baseUrl, seen) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, "202601", source, httpOptions().options);
+    assert.equal(client.version, "202601");
+    await client.get(REQUEST);
+    assert.equal(seen[0].version, "202601");
+  });
+});
+
+Deno.test("client: a retired default version steps forward and sticks to the first that works", async () => {
+  const working = monthsAfter(DEFAULT_LINKEDIN_VERSION, 2);
+  const now = inMonth(monthsAfter(DEFAULT_LINKEDIN_VERSION, 4));
+  await withServer(
+    (seen) =>
+      seen.version! < working ? retired(seen.version) : json(200, { version: seen.version }),
+    async (baseUrl, seen) => {
+      const { options, logs } = httpOptions();
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, options);
+      const body = await atTime(now, () => client.get(REQUEST));
+      assert.deepEqual(body, { version: working });
+      assert.equal(client.version, working);
+      // Month by month from the default, never past the first that works.
+      const tried = [...new Set(seen.map((s) => s.version))];
+      assert.deepEqual(tried, [
+        DEFAULT_LINKEDIN_VERSION,
+        monthsAfter(DEFAULT_LINKEDIN_VERSION, 1),
+        working,
+      ]);
+      const warning = logs.filter((l) => l.level === "WARN").map((l) => l.message);
+      assert.equal(warning.length, 1);
+      assert.ok(
+        warning[0].includes(DEFAULT_LINKEDIN_VERSION) && warning[0].includes(working),
+        warning[0],
+      );
+      // Later requests use the new version at once.
+      const count = seen.length;
+      await atTime(now, () => client.get(REQUEST));
+      await atTime(now, () => client.get(REQUEST));
+      assert.equal(seen.length, count + 2);
+      assert.deepEqual(seen.slice(count).map((s) => s.version), [working, working]);
+      assert.equal(logs.filter((l) => l.level === "WARN").length, 1, "one warning per run");
+    },
+  );
+});
+
+Deno.test("client: the version search crosses year ends", async () => {
+  const december = `${DEFAULT_LINKEDIN_VERSION.slice(0, 4)}12`;
+  const working = monthsAfter(december, 1); // January of the next year.
+  await withServer(
+    (seen) => seen.version! < working ? retired(seen.version) : json(200, {}),
+    async (baseUrl, seen) => {
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+      await atTime(inMonth(monthsAfter(working, 1)), () => client.get(REQUEST));
+      assert.equal(client.version, working);
+      const tried = [...new Set(seen.map((s) => s.version))];
+      assert.deepEqual(tried, [
+        DEFAULT_LINKEDIN_VERSION,
+        ...laterVersions(DEFAULT_LINKEDIN_VERSION, working),
+      ]);
+      assert.ok(tried.includes(december));
+    },
+  );
+});
+
+Deno.test("client: concurrent requests meeting a retired version share one search", async () => {
+  const working = monthsAfter(DEFAULT_LINKEDIN_VERSION, 3);
+  const now = inMonth(working);
+  await withServer(
+    (seen) => seen.version! < working ? retired(seen.version) : json(200, { ok: true }),
+    async (baseUrl, seen) => {
+      const { options, logs } = httpOptions();
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, options);
+      const bodies = await atTime(
+        now,
+        () => Promise.all([1, 2, 3, 4].map(() => client.get(REQUEST))),
+      );
+      assert.deepEqual(bodies, [1, 2, 3, 4].map(() => ({ ok: true })));
+      for (const probe of laterVersions(DEFAULT_LINKEDIN_VERSION, monthsAfter(working, -1))) {
+        assert.equal(
+          seen.filter((s) => s.version === probe).length,
+          1,
+          `${probe} probed more than once`,
+        );
+      }
+      assert.equal(logs.filter((l) => l.level === "WARN").length, 1);
+      assert.equal(client.version, working);
+    },
+  );
+});
+
+Deno.test("client: a pinned version that LinkedIn retired is a config_error", async () => {
+  await withServer((seen) => retired(seen.version), async (baseUrl, seen) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, "202401", source, httpOptions().options);
+    const error = await failure(client.get(REQUEST));
+    assert.equal(error.kind, "config_error");
+    assert.ok(error.message.includes("202401"), error.message);
+    assert.ok(error.message.includes("linkedin_version"), error.message);
+    assert.equal(seen.length, 1, "a pinned version is never replaced");
+    assert.equal(client.version, "202401");
+  });
+});
+
+Deno.test("client: 426 for every month up to now is a config_error naming the versions", async () => {
+  const nowVersion = monthsAfter(DEFAULT_LINKEDIN_VERSION, 3);
+  await withServer((seen) => retired(seen.version), async (baseUrl, seen) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    const error = await atTime(inMonth(nowVersion), () => failure(client.get(REQUEST)));
+    assert.equal(error.kind, "config_error");
+    const expected = [
+      DEFAULT_LINKEDIN_VERSION,
+      ...laterVersions(DEFAULT_LINKEDIN_VERSION, nowVersion),
+    ];
+    assert.equal(expected.length, 4);
+    for (const version of expected) assert.ok(error.message.includes(version), error.message);
+    assert.ok(!error.message.includes(monthsAfter(nowVersion, 1)), "tried a month after now");
+    assert.deepEqual(seen.map((s) => s.version), expected);
+    assert.equal(client.version, DEFAULT_LINKEDIN_VERSION);
+  });
+});
+
+Deno.test("client: 401 with OAuth refreshes the token once and repeats the request", async () => {
+  await withServer(
+    (seen) =>
+      seen.authorization === "Bearer fresh"
+        ? json(200, { ok: true })
+        : json(401, { status: 401, message: "Invalid access token", serviceErrorCode: 65600 }),
+    async (baseUrl, seen) => {
+      const { options, logs } = httpOptions();
+      const { source, refreshes } = fakeTokens(true, ["expired", "fresh"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, options);
+      assert.deepEqual(await client.get(REQUEST), { ok: true });
+      assert.deepEqual(refreshes, ["expired"]);
+      assert.deepEqual(seen.map((s) => s.authorization), ["Bearer expired", "Bearer fresh"]);
+      assert.ok(logs.some((l) => l.message.includes("refresh")));
+    },
+  );
+});
+
+Deno.test("client: 401 again after the refresh is a config_error", async () => {
+  await withServer(
+    () => json(401, { status: 401, message: "Invalid access token" }, { "x-li-uuid": "u-401" }),
+    async (baseUrl, seen) => {
+      const { source, refreshes } = fakeTokens(true, ["first-token", "second-token"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+      const error = await failure(client.get(REQUEST));
+      assert.equal(error.kind, "config_error");
+      assert.equal(error.message, "TOKEN REJECTED: Invalid access token");
+      assert.ok(error.internalMessage?.includes("u-401"));
+      assert.deepEqual(refreshes, ["first-token"], "refreshed exactly once");
+      assert.equal(seen.length, 2);
+      for (const token of ["first-token", "second-token"]) {
+        assert.ok(!error.message.includes(token) && !error.internalMessage?.includes(token));
+      }
+    },
+  );
+});
+
+Deno.test("client: 401 with an access token is a config_error without a refresh", async () => {
+  await withServer(
+    () => json(401, { status: 401, message: "Expired token" }),
+    async (baseUrl, seen) => {
+      const { source, refreshes } = fakeTokens(false, ["only"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+      const error = await failure(client.get(REQUEST));
+      assert.equal(error.kind, "config_error");
+      assert.equal(error.message, "TOKEN REJECTED: Expired token");
+      assert.deepEqual(refreshes, []);
+      assert.equal(seen.length, 1);
+    },
+  );
+});
+
+Deno.test("client: 403 names the scope the endpoint needs", async () => {
+  const body = {
+    status: 403,
+    message: "Not enough permissions to access: partnerApiPostsExternal.FINDER-author",
+  };
+  await withServer(() => json(403, body, { "x-li-uuid": "u-403" }), async (baseUrl) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    for (const scope of ["r_organization_social", "rw_organization_admin"] as const) {
+      const error = await failure(client.get({ ...REQUEST, scope }));
+      assert.equal(error.kind, "config_error");
+      assert.ok(error.message.includes(scope), error.message);
+      assert.ok(error.message.includes(body.message), error.message);
+      assert.ok(error.message.includes("u-403"), error.message);
+      assert.ok(error.message.includes(REQUEST.label), error.message);
+    }
+  });
+});
+
+Deno.test("client: 400 Invalid timeIntervals explains LinkedIn's date rules", async () => {
+  const message = "Invalid timeIntervals: start must be within the last 12 months";
+  await withServer(() => json(400, { status: 400, message }), async (baseUrl) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    const error = await failure(
+      client.get({ ...REQUEST, label: "stream page_statistics_time_bound" }),
+    );
+    assert.equal(error.kind, "config_error");
+    for (const part of [message, "12 months", "2 days", "start_date", "time_granularity_type"]) {
+      assert.ok(error.message.includes(part), `${error.message} does not mention ${part}`);
+    }
+  });
+});
+
+Deno.test("client: other 400s quote LinkedIn and are system errors", async () => {
+  const message = "Invalid param. Please see errorDetails for more information.";
+  await withServer(
+    () => json(400, { status: 400, code: "PARAM_INVALID", message }, { "x-li-uuid": "u-400" }),
+    async (baseUrl, seen) => {
+      const { source } = fakeTokens(true, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+      const error = await failure(client.get(REQUEST));
+      assert.equal(error.kind, "system_error");
+      assert.ok(error.message.includes(`"${message}"`), error.message);
+      assert.ok(error.message.includes("u-400"), error.message);
+      assert.ok(error.message.includes("HTTP 400"), error.message);
+      assert.equal(seen.length, 1);
+    },
+  );
+});
+
+Deno.test("client: 404 and unexpected statuses", async () => {
+  await withServer(
+    (seen) =>
+      seen.path.endsWith("/404")
+        ? json(404, { status: 404, message: "Not Found" })
+        : json(418, { message: "teapot" }),
+    async (baseUrl) => {
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+      const notFound = await failure(client.get({ ...REQUEST, path: "/rest/organizations/404" }));
+      assert.equal(notFound.kind, "config_error");
+      assert.ok(notFound.message.includes("organization id"), notFound.message);
+      const odd = await failure(client.get({ ...REQUEST, path: "/rest/organizations/1" }));
+      assert.equal(odd.kind, "system_error");
+      assert.ok(odd.message.includes("HTTP 418") && odd.message.includes("teapot"), odd.message);
+    },
+  );
+});

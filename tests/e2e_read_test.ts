@@ -1,0 +1,450 @@
+/**
+ * End-to-end tests of `read` in full refresh: every stream, one and several organizations,
+ * values compared with what the simulator serves, request counts, and a per-organization failure.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  catalogFor,
+  configFor,
+  errorsOf,
+  type Message,
+  recordsOf,
+  type Run,
+  runConnector,
+  statesOf,
+  statusesOf,
+  Workspace,
+} from "./harness.ts";
+import {
+  LinkedInSimulator,
+  type RecordedRequest,
+  type SimOrganization,
+  type SimulatorOptions,
+} from "./simulator.ts";
+
+const DAY = 86_400_000;
+const ORG = "2414183";
+const OTHER_ORG = "5515715";
+const ANALYST_ORG = "90362860";
+const ALL_STREAMS = [
+  "organization_lookup",
+  "follower_statistics",
+  "page_statistics",
+  "share_statistics",
+  "shares",
+  "total_follower_count",
+  "ugc_posts",
+  "follower_statistics_time_bound",
+  "page_statistics_time_bound",
+  "share_statistics_time_bound",
+];
+const PRIMARY_KEYS: Record<string, string[]> = {
+  organization_lookup: ["organizationId"],
+  follower_statistics: ["organizationId"],
+  page_statistics: ["organizationId"],
+  share_statistics: ["organizationId"],
+  shares: ["id"],
+  total_follower_count: ["organizationId"],
+  ugc_posts: ["id"],
+  follower_statistics_time_bound: ["organizationId", "timeRangeStart"],
+  page_statistics_time_bound: ["organizationId", "timeRangeStart"],
+  share_statistics_time_bound: ["organizationId", "timeRangeStart"],
+};
+const LIFETIME: Record<string, string> = {
+  follower_statistics: "followerStatistics",
+  page_statistics: "pageStatistics",
+  share_statistics: "shareStatistics",
+};
+const TIME_BOUND: Record<string, string> = {
+  follower_statistics_time_bound: "followerStatistics",
+  page_statistics_time_bound: "pageStatistics",
+  share_statistics_time_bound: "shareStatistics",
+};
+
+type Json = Record<string, unknown>;
+
+/** The default simulator organizations, with 250 posts on the main one. */
+const ORGANIZATIONS: SimOrganization[] = [
+  { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 250 },
+  { id: OTHER_ORG, name: "Acme Analytics", vanityName: "acme-analytics", postCount: 30 },
+  {
+    id: ANALYST_ORG,
+    name: "Showcase Labs",
+    vanityName: "showcase-labs",
+    role: "ANALYST",
+    postCount: 5,
+  },
+];
+
+async function withSimulator(
+  fn: (sim: LinkedInSimulator, workspace: Workspace) => Promise<void>,
+  options: SimulatorOptions = { organizations: ORGANIZATIONS },
+): Promise<void> {
+  const sim = await LinkedInSimulator.start(options);
+  try {
+    using workspace = new Workspace();
+    await fn(sim, workspace);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Runs `read` and returns the run with the wall-clock span it took. */
+async function read(
+  workspace: Workspace,
+  config: Json,
+  catalog: Json,
+): Promise<Run & { startedAt: number; endedAt: number }> {
+  const configFile = workspace.file("config.json", config);
+  const catalogFile = workspace.file("catalog.json", catalog);
+  const startedAt = Date.now();
+  const run = await runConnector(["read", "--config", configFile, "--catalog", catalogFile]);
+  return { ...run, startedAt, endedAt: Date.now() };
+}
+
+/**
+ * Statuses go STARTED → RUNNING… → `final` around all of the stream's records and states,
+ * and every STATE counts exactly the stream's records since its previous STATE.
+ */
+function assertBookkeeping(messages: Message[], stream: string, final = "COMPLETE"): void {
+  const statuses = statusesOf(messages, stream);
+  assert.equal(statuses[0], "STARTED", `${stream}: ${statuses}`);
+  assert.equal(statuses.at(-1), final, `${stream}: ${statuses}`);
+  assert.ok(statuses.slice(1, -1).every((s) => s === "RUNNING"), `${stream}: ${statuses}`);
+  let phase = "before";
+  let sinceState = 0;
+  let records = 0;
+  let counted = 0;
+  let states = 0;
+  for (const m of messages) {
+    if (m.type === "TRACE" && m.trace.stream_status?.stream_descriptor.name === stream) {
+      const status = m.trace.stream_status.status;
+      phase = status === "STARTED" ? "started" : status === "RUNNING" ? "running" : "ended";
+    } else if (m.type === "RECORD" && m.record.stream === stream) {
+      assert.equal(phase, "running", `${stream}: a record outside RUNNING`);
+      sinceState++;
+      records++;
+    } else if (m.type === "STATE" && m.state.stream.stream_descriptor.name === stream) {
+      assert.ok(phase === "started" || phase === "running", `${stream}: a state after its end`);
+      assert.equal(m.state.type, "STREAM");
+      assert.equal(m.state.sourceStats.recordCount, sinceState, `${stream}: recordCount`);
+      counted += m.state.sourceStats.recordCount;
+      sinceState = 0;
+      states++;
+    }
+  }
+  assert.ok(states >= 1, `${stream}: no STATE`);
+  assert.equal(sinceState, 0, `${stream}: records after the last STATE`);
+  assert.equal(counted, records, `${stream}: recordCount sum`);
+}
+
+/** Every record carries its organization and a non-null primary key. */
+function assertKeys(messages: Message[], stream: string, organizations: string[]): void {
+  for (const row of recordsOf(messages, stream)) {
+    assert.ok(organizations.includes(row.organizationId), `${stream}: ${row.organizationId}`);
+    for (const field of PRIMARY_KEYS[stream]) {
+      assert.ok(row[field] !== null && row[field] !== undefined, `${stream}.${field} is null`);
+    }
+  }
+  const keys = recordsOf(messages, stream).map((row) =>
+    JSON.stringify(PRIMARY_KEYS[stream].map((field) => row[field]))
+  );
+  assert.equal(new Set(keys).size, keys.length, `${stream}: duplicate primary keys`);
+}
+
+/** The raw query parameters of a recorded request (values still encoded). */
+function params(request: RecordedRequest): Map<string, string> {
+  return new Map(
+    request.query.split("&").map((part) => {
+      const eq = part.indexOf("=");
+      return [part.slice(0, eq), part.slice(eq + 1)];
+    }),
+  );
+}
+
+function hasTimeIntervals(request: RecordedRequest): boolean {
+  return params(request).has("timeIntervals");
+}
+
+/** GETs what the simulator serves for a request the connector made. */
+async function served(sim: LinkedInSimulator, request: RecordedRequest): Promise<Json> {
+  const response = await fetch(`${sim.url}${request.path}?${request.query}`, {
+    headers: {
+      authorization: `Bearer ${sim.accessToken}`,
+      "linkedin-version": request.headers["linkedin-version"],
+      "x-restli-protocol-version": "2.0.0",
+    },
+  });
+  assert.equal(response.status, 200);
+  return await response.json();
+}
+
+const orgOf = (request: RecordedRequest) =>
+  /urn(?::|%3A)li(?::|%3A)organization(?::|%3A)(\d+)|\/organizations\/(\d+)/i.exec(
+    request.path + "?" + request.query,
+  )?.slice(1).find(Boolean);
+
+Deno.test("full read of all ten streams: statuses, states, values, requests and headers", async () => {
+  await withSimulator(async (sim, workspace) => {
+    const config = configFor(sim, { org_id: ORG });
+    const run = await read(workspace, config, catalogFor());
+    assert.equal(run.code, 0, run.stderr + JSON.stringify(errorsOf(run.messages)));
+    assert.deepEqual(errorsOf(run.messages), []);
+    assert.ok(!run.messages.some((m) => m.type === "LOG" && /ERROR|FATAL/.test(m.log.level)));
+
+    for (const stream of ALL_STREAMS) {
+      assertBookkeeping(run.messages, stream);
+      assertKeys(run.messages, stream, [ORG]);
+      assert.ok(recordsOf(run.messages, stream).length > 0, `${stream} has records`);
+    }
+
+    // Values equal what the simulator serves.
+    const rows = (stream: string) => recordsOf(run.messages, stream);
+    assert.deepEqual(rows("organization_lookup"), [{
+      ...sim.organization(ORG),
+      organizationId: ORG,
+    }]);
+    assert.deepEqual(rows("total_follower_count"), [
+      { firstDegreeSize: sim.followerCount(ORG), organizationId: ORG },
+    ]);
+    const posts = sim.posts(ORG).map((post) => ({ ...post, organizationId: ORG }));
+    assert.equal(posts.length, 250);
+    assert.deepEqual(rows("ugc_posts"), posts, "every post, newest modification first");
+    assert.deepEqual(rows("shares"), posts.slice(0, 50), "the 50 most recently modified posts");
+    const tricky = rows("ugc_posts").filter((row) =>
+      /\u2028/.test(row.commentary) || /日本語/.test(row.commentary)
+    );
+    assert.ok(tricky.some((row) => row.commentary.includes("\u2028line two")));
+    assert.ok(tricky.some((row) => row.commentary.includes("👩‍💻🎉")));
+    assert.ok(run.stdout.includes("\\u2028"), "U+2028 is escaped on the wire");
+
+    const requests = [...sim.requests];
+    const expected: Record<string, Json[]> = {};
+    for (const [stream, endpoint] of Object.entries({ ...LIFETIME, ...TIME_BOUND })) {
+      const timeBound = stream in TIME_BOUND;
+      const mine = requests.filter((r) =>
+        r.endpoint === endpoint && hasTimeIntervals(r) === timeBound
+      );
+      assert.equal(mine.length, 1, `${stream}: one request for one organization`);
+      const body = await served(sim, mine[0]);
+      expected[stream] = (body.elements as Json[]).map((element) => {
+        if (!timeBound) return { ...element, organizationId: ORG };
+        const range = element.timeRange as { start: number; end: number };
+        return {
+          ...element,
+          organizationId: ORG,
+          timeRangeStart: range.start,
+          timeRangeEnd: range.end,
+          date: new Date(range.start).toISOString().slice(0, 10),
+        };
+      });
+      assert.deepEqual(rows(stream), expected[stream], stream);
+    }
+    for (const stream of Object.keys(TIME_BOUND)) {
+      assert.ok(rows(stream).length >= 360, `${stream}: a daily bucket for about 12 months`);
+      for (const row of rows(stream)) assert.equal(row.timeRangeEnd - row.timeRangeStart, DAY);
+    }
+    assert.equal(rows("follower_statistics").length, 1);
+    assert.ok(Array.isArray(rows("follower_statistics")[0].followerCountsBySeniority));
+    assert.ok(rows("share_statistics")[0].totalShareStatistics.impressionCount > 0);
+
+    // The minimum of requests: one per lifetime stream, one window per time-bound stream,
+    // 250 posts in three pages of 100 and one page of 50 for shares.
+    assert.deepEqual(
+      Object.fromEntries(
+        ["organizations", "followerStatistics", "pageStatistics", "shareStatistics", "networkSizes"]
+          .map((endpoint) => [endpoint, requests.filter((r) => r.endpoint === endpoint).length]),
+      ),
+      {
+        organizations: 1,
+        followerStatistics: 2,
+        pageStatistics: 2,
+        shareStatistics: 2,
+        networkSizes: 1,
+      },
+    );
+    const postRequests = requests.filter((r) => r.endpoint === "posts").map(params);
+    assert.equal(postRequests.length, 4);
+    for (const query of postRequests) {
+      assert.equal(query.get("q"), "author");
+      assert.equal(query.get("author"), `urn%3Ali%3Aorganization%3A${ORG}`);
+      assert.equal(query.get("sortBy"), "LAST_MODIFIED");
+    }
+    const pages = postRequests.map((q) => `${q.get("start")}/${q.get("count")}`).sort();
+    assert.deepEqual(pages, ["0/100", "0/50", "100/100", "200/100"]);
+    assert.equal(requests.length, 12, requests.map((r) => r.path).join("\n"));
+    assert.equal(sim.count("organizationAcls"), 0, "configured organizations need no lookup");
+
+    // One active YYYYMM version on every request (the default, 202608, while LinkedIn serves it),
+    // the one the run announces.
+    const version = requests[0].headers["linkedin-version"];
+    assert.match(version, /^\d{6}$/);
+    assert.ok(
+      run.messages.some((m) =>
+        m.type === "LOG" && m.log.message.includes(`LinkedIn-Version ${version}`)
+      ),
+    );
+    for (const request of requests) {
+      assert.equal(request.status, 200, request.path);
+      assert.equal(request.method, "GET");
+      assert.equal(request.headers["linkedin-version"], version, request.path);
+      assert.equal(request.headers["x-restli-protocol-version"], "2.0.0", request.path);
+      assert.equal(request.headers.authorization, `Bearer ${sim.accessToken}`, request.path);
+    }
+    assert.ok(!run.stdout.includes(sim.accessToken));
+
+    // emitted_at: integer epoch ms taken during the run; a second run stamps strictly later.
+    const stamps = (r: Run) =>
+      r.messages.filter((m) => m.type === "RECORD").map((m) => m.record.emitted_at as number);
+    for (const stamp of stamps(run)) {
+      assert.ok(Number.isInteger(stamp) && stamp >= run.startedAt && stamp <= run.endedAt);
+    }
+    const again = await read(workspace, config, catalogFor(["total_follower_count", "shares"]));
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(Math.min(...stamps(again)) > Math.max(...stamps(run)));
+  });
+});
+
+Deno.test("several organizations from org_ids: records per organization, state per organization", async () => {
+  await withSimulator(async (sim, workspace) => {
+    const organizations = [OTHER_ORG, ORG];
+    const config = configFor(sim, { org_id: undefined, org_ids: organizations });
+    const streams = ["organization_lookup", "total_follower_count", "ugc_posts"];
+    const catalog = catalogFor([...streams, "share_statistics_time_bound"], "incremental");
+    const run = await read(workspace, config, catalog);
+    assert.equal(run.code, 0, run.stderr);
+    for (const stream of [...streams, "share_statistics_time_bound"]) {
+      assertBookkeeping(run.messages, stream);
+      assertKeys(run.messages, stream, organizations);
+      // Organizations are read in the configured order.
+      const order = recordsOf(run.messages, stream).map((row) => row.organizationId);
+      assert.deepEqual([...new Set(order)], organizations, stream);
+    }
+    assert.deepEqual(
+      recordsOf(run.messages, "organization_lookup"),
+      organizations.map((id) => ({ ...sim.organization(id), organizationId: id })),
+    );
+    assert.deepEqual(
+      recordsOf(run.messages, "total_follower_count"),
+      organizations.map((id) => ({ firstDegreeSize: sim.followerCount(id), organizationId: id })),
+    );
+    assert.deepEqual(
+      recordsOf(run.messages, "ugc_posts"),
+      organizations.flatMap((id) => sim.posts(id).map((post) => ({ ...post, organizationId: id }))),
+    );
+    for (const id of organizations) {
+      assert.equal(
+        sim.requests.filter((r) => r.endpoint === "networkSizes" && orgOf(r) === id).length,
+        1,
+      );
+    }
+    // An incremental stream checkpoints after each organization; the last state holds both.
+    const ugcStates = statesOf(run.messages, "ugc_posts").map((m) => m.state);
+    assert.equal(ugcStates.length, 2);
+    assert.deepEqual(ugcStates.map((s) => s.sourceStats.recordCount), [30, 250]);
+    assert.deepEqual(ugcStates.at(-1).stream.stream_state, {
+      organizations: Object.fromEntries(
+        organizations.map((id) => [id, { lastModifiedAt: sim.posts(id)[0].lastModifiedAt }]),
+      ),
+    });
+    const windowState = statesOf(run.messages, "share_statistics_time_bound").at(-1)!.state;
+    const cursors = windowState.stream.stream_state.organizations;
+    assert.deepEqual(Object.keys(cursors).sort(), [...organizations].sort());
+    for (const id of organizations) {
+      const rows = recordsOf(run.messages, "share_statistics_time_bound")
+        .filter((row) => row.organizationId === id);
+      assert.equal(cursors[id].timeRangeEnd, Math.max(...rows.map((row) => row.timeRangeEnd)));
+    }
+  });
+});
+
+Deno.test("without org_id/org_ids every approved ADMINISTRATOR organization is read", async () => {
+  const organizations: SimOrganization[] = [
+    ...ORGANIZATIONS,
+    { id: "11111111", name: "Requested Co", vanityName: "requested", state: "REQUESTED" },
+    { id: "22222222", name: "Revoked Co", vanityName: "revoked", state: "REVOKED" },
+    { id: "33333333", name: "Poster Co", vanityName: "poster", role: "RECRUITING_POSTER" },
+  ];
+  await withSimulator(async (sim, workspace) => {
+    const config = configFor(sim, { org_id: undefined });
+    const streams = ["organization_lookup", "total_follower_count"];
+    const run = await read(workspace, config, catalogFor(streams));
+    assert.equal(run.code, 0, run.stderr);
+    const acls = sim.requests.filter((r) => r.endpoint === "organizationAcls");
+    assert.equal(acls.length, 1);
+    const query = params(acls[0]);
+    assert.equal(query.get("q"), "roleAssignee");
+    assert.equal(query.get("role"), "ADMINISTRATOR");
+    assert.equal(query.get("state"), "APPROVED");
+    for (const stream of streams) {
+      assertBookkeeping(run.messages, stream);
+      assert.deepEqual(
+        recordsOf(run.messages, stream).map((row) => row.organizationId).sort(),
+        [ORG, OTHER_ORG],
+      );
+    }
+    const others = sim.requests.filter((r) => r.endpoint !== "organizationAcls").map(orgOf);
+    assert.deepEqual([...new Set(others)].sort(), [ORG, OTHER_ORG]);
+  }, { organizations });
+});
+
+Deno.test("a 403 for one organization fails that stream for it only; the rest is read", async () => {
+  await withSimulator(async (sim, workspace) => {
+    const denied = (name: string) => ({
+      status: 403,
+      body: {
+        status: 403,
+        serviceErrorCode: 100,
+        code: "ACCESS_DENIED",
+        message: `Not enough permissions to access: ${name}.GET.20260801`,
+      },
+    });
+    sim.inject({
+      endpoint: "networkSizes",
+      organizationId: OTHER_ORG,
+      action: denied("networkSizes"),
+    });
+    sim.inject({
+      endpoint: "shareStatistics",
+      organizationId: OTHER_ORG,
+      action: denied("organizationalEntityShareStatistics"),
+    });
+    // The failing organization is listed first: the one after it must still be read.
+    const organizations = [OTHER_ORG, ORG];
+    const config = configFor(sim, { org_id: undefined, org_ids: organizations });
+    const run = await read(workspace, config, catalogFor(ALL_STREAMS, "incremental"));
+    assert.notEqual(run.code, 0);
+
+    const failing = ["share_statistics", "total_follower_count", "share_statistics_time_bound"];
+    for (const stream of ALL_STREAMS) {
+      const fails = failing.includes(stream);
+      assertBookkeeping(run.messages, stream, fails ? "INCOMPLETE" : "COMPLETE");
+      const owners = recordsOf(run.messages, stream).map((row) => row.organizationId);
+      assert.deepEqual([...new Set(owners)], fails ? [ORG] : organizations, stream);
+      const errors = errorsOf(run.messages, stream);
+      assert.equal(errors.length, fails ? 1 : 0, stream);
+      if (fails) {
+        assert.deepEqual(errors[0].stream_descriptor, { name: stream });
+        assert.equal(errors[0].failure_type, "config_error");
+        assert.match(errors[0].message, new RegExp(`organization ${OTHER_ORG}\\b`));
+        assert.match(errors[0].message, /403/);
+        assert.ok(!errors[0].message.includes(ORG));
+      }
+    }
+    assert.equal(errorsOf(run.messages).length, failing.length, "no error without a stream");
+    assert.deepEqual(recordsOf(run.messages, "total_follower_count"), [
+      { firstDegreeSize: sim.followerCount(ORG), organizationId: ORG },
+    ]);
+    // The failed organization keeps no cursor; the other one does.
+    const state = statesOf(run.messages, "share_statistics_time_bound").at(-1)!.state;
+    assert.deepEqual(Object.keys(state.stream.stream_state.organizations), [ORG]);
+    // A 403 is not retried.
+    const deniedRequests = sim.requests.filter((r) => r.status === 403);
+    assert.equal(deniedRequests.length, 3, deniedRequests.map((r) => r.path).join("\n"));
+    const summary = run.messages.filter((m) => m.type === "LOG" && m.log.level === "ERROR");
+    assert.equal(summary.length, 1);
+    for (const stream of failing) assert.ok(summary[0].log.message.includes(stream));
+  });
+});
