@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { tokenSource } from "../lib/auth.ts";
 import { LinkedInClient } from "../lib/client.ts";
 import type { Credentials } from "../lib/config.ts";
-import { ConnectorError } from "../lib/errors.ts";
 import type { HttpOptions } from "../lib/http.ts";
+import { assertConnectorErrorAsync } from "./assertions.ts";
 
 const OAUTH: Extract<Credentials, { kind: "oauth" }> = {
   kind: "oauth",
@@ -69,16 +69,6 @@ function httpOptions(): HttpOptions {
     log: () => {},
     limit: (attempt) => attempt(),
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConnectorError, `expected a ConnectorError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
 }
 
 function assertNoSecrets(text: string): void {
@@ -181,16 +171,18 @@ Deno.test("auth: a refused refresh token is a config_error, and is not retried",
     await withServer(() => json(400, body), async (baseUrl, grants) => {
       const secrets: string[] = [];
       const tokens = tokenSource(OAUTH, baseUrl, httpOptions(), (s) => secrets.push(s));
-      const refused = await failure(tokens.token());
-      assert.equal(refused.kind, "config_error");
-      assert.ok(refused.message.includes("invalid, expired or revoked"), refused.message);
-      assert.ok(refused.message.includes("365 days"), refused.message);
-      assert.ok(refused.message.includes(body.error_description), refused.message);
+      const refused = await assertConnectorErrorAsync(
+        tokens.token(),
+        "config_error",
+        "invalid, expired or revoked",
+        "365 days",
+        body.error_description,
+      );
       assertNoSecrets(refused.message);
       assert.equal(grants.length, 1, "a 400 from the token endpoint was retried");
       // Later calls fail the same way without asking LinkedIn again.
-      assert.equal(await failure(tokens.token()), refused);
-      assert.equal(await failure(tokens.refresh("stale")), refused);
+      assert.equal(await assertConnectorErrorAsync(tokens.token()), refused);
+      assert.equal(await assertConnectorErrorAsync(tokens.refresh("stale")), refused);
       assert.equal(grants.length, 1);
       assert.deepEqual(secrets, []);
     });
@@ -206,11 +198,13 @@ Deno.test("auth: a rejected client id or secret is a config_error saying so", as
   for (const [status, body] of cases) {
     await withServer(() => json(status, body), async (baseUrl, grants) => {
       const tokens = tokenSource(OAUTH, baseUrl, httpOptions(), () => {});
-      const error = await failure(tokens.token());
-      assert.equal(error.kind, "config_error");
-      assert.ok(error.message.includes("client_id or client_secret"), error.message);
+      const error = await assertConnectorErrorAsync(
+        tokens.token(),
+        "config_error",
+        "client_id or client_secret",
+      );
       assertNoSecrets(error.message);
-      await failure(tokens.token());
+      await assertConnectorErrorAsync(tokens.token());
       assert.equal(grants.length, 1);
     });
   }
@@ -221,8 +215,7 @@ Deno.test("auth: an unexpected answer is not a config_error and may be tried aga
     (_request, count) => count === 1 ? json(200, { no_token: true }) : minting()(_request, count),
     async (baseUrl, grants) => {
       const tokens = tokenSource(OAUTH, baseUrl, httpOptions(), () => {});
-      const error = await failure(tokens.token());
-      assert.equal(error.kind, "system_error");
+      await assertConnectorErrorAsync(tokens.token(), "system_error");
       assert.equal(await tokens.token(), "token-2");
       assert.equal(grants.length, 2);
     },
@@ -235,8 +228,7 @@ Deno.test("auth: a token endpoint that stays down is transient, and a later call
       count <= 5 ? json(503, { error: "temporarily_unavailable" }) : minting()(_request, count),
     async (baseUrl, grants) => {
       const tokens = tokenSource(OAUTH, baseUrl, httpOptions(), () => {});
-      const error = await failure(tokens.token());
-      assert.equal(error.kind, "transient_error");
+      await assertConnectorErrorAsync(tokens.token(), "transient_error");
       assert.equal(grants.length, 5);
       assert.equal(await tokens.token(), "token-6");
     },

@@ -7,9 +7,9 @@ import {
   laterVersions,
   LinkedInClient,
 } from "../lib/client.ts";
-import { ConnectorError } from "../lib/errors.ts";
 import type { HttpOptions } from "../lib/http.ts";
 import type { LogLevel } from "../lib/protocol.ts";
+import { assertConnectorErrorAsync } from "./assertions.ts";
 
 interface Seen {
   path: string;
@@ -97,16 +97,6 @@ const REQUEST: ApiRequest = {
   scope: "r_organization_social",
   label: "stream ugc_posts",
 };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConnectorError, `expected a ConnectorError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 /** Runs `fn` with `Date.now()` fixed at `now`. */
 async function atTime<T>(now: number, fn: () => Promise<T>): Promise<T> {
@@ -283,10 +273,12 @@ Deno.test("client: a pinned version that LinkedIn retired is a config_error", as
   await withServer((seen) => retired(seen.version), async (baseUrl, seen) => {
     const { source } = fakeTokens(false, ["t"]);
     const client = new LinkedInClient(baseUrl, "202401", source, httpOptions().options);
-    const error = await failure(client.get(REQUEST));
-    assert.equal(error.kind, "config_error");
-    assert.ok(error.message.includes("202401"), error.message);
-    assert.ok(error.message.includes("linkedin_version"), error.message);
+    await assertConnectorErrorAsync(
+      client.get(REQUEST),
+      "config_error",
+      "202401",
+      "linkedin_version",
+    );
     assert.equal(seen.length, 1, "a pinned version is never replaced");
     assert.equal(client.version, "202401");
   });
@@ -297,8 +289,10 @@ Deno.test("client: 426 for every month up to now is a config_error naming the ve
   await withServer((seen) => retired(seen.version), async (baseUrl, seen) => {
     const { source } = fakeTokens(false, ["t"]);
     const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
-    const error = await atTime(inMonth(nowVersion), () => failure(client.get(REQUEST)));
-    assert.equal(error.kind, "config_error");
+    const error = await atTime(
+      inMonth(nowVersion),
+      () => assertConnectorErrorAsync(client.get(REQUEST), "config_error"),
+    );
     const expected = [
       DEFAULT_LINKEDIN_VERSION,
       ...laterVersions(DEFAULT_LINKEDIN_VERSION, nowVersion),
@@ -335,8 +329,7 @@ Deno.test("client: 401 again after the refresh is a config_error", async () => {
     async (baseUrl, seen) => {
       const { source, refreshes } = fakeTokens(true, ["first-token", "second-token"]);
       const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
-      const error = await failure(client.get(REQUEST));
-      assert.equal(error.kind, "config_error");
+      const error = await assertConnectorErrorAsync(client.get(REQUEST), "config_error");
       assert.equal(error.message, "TOKEN REJECTED: Invalid access token");
       assert.ok(error.internalMessage?.includes("u-401"));
       assert.deepEqual(refreshes, ["first-token"], "refreshed exactly once");
@@ -354,8 +347,7 @@ Deno.test("client: 401 with an access token is a config_error without a refresh"
     async (baseUrl, seen) => {
       const { source, refreshes } = fakeTokens(false, ["only"]);
       const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
-      const error = await failure(client.get(REQUEST));
-      assert.equal(error.kind, "config_error");
+      const error = await assertConnectorErrorAsync(client.get(REQUEST), "config_error");
       assert.equal(error.message, "TOKEN REJECTED: Expired token");
       assert.deepEqual(refreshes, []);
       assert.equal(seen.length, 1);
@@ -372,12 +364,14 @@ Deno.test("client: 403 names the scope the endpoint needs", async () => {
     const { source } = fakeTokens(false, ["t"]);
     const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
     for (const scope of ["r_organization_social", "rw_organization_admin"] as const) {
-      const error = await failure(client.get({ ...REQUEST, scope }));
-      assert.equal(error.kind, "config_error");
-      assert.ok(error.message.includes(scope), error.message);
-      assert.ok(error.message.includes(body.message), error.message);
-      assert.ok(error.message.includes("u-403"), error.message);
-      assert.ok(error.message.includes(REQUEST.label), error.message);
+      await assertConnectorErrorAsync(
+        client.get({ ...REQUEST, scope }),
+        "config_error",
+        scope,
+        body.message,
+        "u-403",
+        REQUEST.label,
+      );
     }
   });
 });
@@ -387,13 +381,15 @@ Deno.test("client: 400 Invalid timeIntervals explains LinkedIn's date rules", as
   await withServer(() => json(400, { status: 400, message }), async (baseUrl) => {
     const { source } = fakeTokens(false, ["t"]);
     const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
-    const error = await failure(
+    await assertConnectorErrorAsync(
       client.get({ ...REQUEST, label: "stream page_statistics_time_bound" }),
+      "config_error",
+      message,
+      "12 months",
+      "2 days",
+      "start_date",
+      "time_granularity_type",
     );
-    assert.equal(error.kind, "config_error");
-    for (const part of [message, "12 months", "2 days", "start_date", "time_granularity_type"]) {
-      assert.ok(error.message.includes(part), `${error.message} does not mention ${part}`);
-    }
   });
 });
 
@@ -404,11 +400,13 @@ Deno.test("client: other 400s quote LinkedIn and are system errors", async () =>
     async (baseUrl, seen) => {
       const { source } = fakeTokens(true, ["t"]);
       const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
-      const error = await failure(client.get(REQUEST));
-      assert.equal(error.kind, "system_error");
-      assert.ok(error.message.includes(`"${message}"`), error.message);
-      assert.ok(error.message.includes("u-400"), error.message);
-      assert.ok(error.message.includes("HTTP 400"), error.message);
+      await assertConnectorErrorAsync(
+        client.get(REQUEST),
+        "system_error",
+        `"${message}"`,
+        "u-400",
+        "HTTP 400",
+      );
       assert.equal(seen.length, 1);
     },
   );
@@ -423,12 +421,17 @@ Deno.test("client: 404 and unexpected statuses", async () => {
     async (baseUrl) => {
       const { source } = fakeTokens(false, ["t"]);
       const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
-      const notFound = await failure(client.get({ ...REQUEST, path: "/rest/organizations/404" }));
-      assert.equal(notFound.kind, "config_error");
-      assert.ok(notFound.message.includes("organization id"), notFound.message);
-      const odd = await failure(client.get({ ...REQUEST, path: "/rest/organizations/1" }));
-      assert.equal(odd.kind, "system_error");
-      assert.ok(odd.message.includes("HTTP 418") && odd.message.includes("teapot"), odd.message);
+      await assertConnectorErrorAsync(
+        client.get({ ...REQUEST, path: "/rest/organizations/404" }),
+        "config_error",
+        "organization id",
+      );
+      await assertConnectorErrorAsync(
+        client.get({ ...REQUEST, path: "/rest/organizations/1" }),
+        "system_error",
+        "HTTP 418",
+        "teapot",
+      );
     },
   );
 });

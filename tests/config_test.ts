@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import spec from "../schemas/spec.json" with { type: "json" };
 import { type Config, normalize, parseConfig } from "../lib/config.ts";
-import { ConnectorError } from "../lib/errors.ts";
+import type { ConnectorError } from "../lib/errors.ts";
+import { assertConnectorError } from "./assertions.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -28,23 +29,12 @@ const oauthCredentials = {
   refresh_token: REFRESH_TOKEN,
 };
 
-/** Parses a config that must fail; returns the error after common checks. */
+/**
+ * Parses a config that must fail with a config_error naming the file and `parts`, and leaking
+ * no secret in its message or internal message; returns the error.
+ */
 function configFails(raw: unknown, ...parts: string[]): ConnectorError {
-  let thrown: unknown;
-  try {
-    parseConfig(raw, FILE);
-  } catch (error) {
-    thrown = error;
-  }
-  assert.ok(
-    thrown instanceof ConnectorError,
-    `expected a ConnectorError for ${JSON.stringify(raw)}`,
-  );
-  assert.equal(thrown.kind, "config_error");
-  assert.ok(thrown.message.includes(FILE), `"${thrown.message}" does not name ${FILE}`);
-  for (const part of parts) {
-    assert.ok(thrown.message.includes(part), `"${thrown.message}" does not mention "${part}"`);
-  }
+  const thrown = assertConnectorError(() => parseConfig(raw, FILE), "config_error", FILE, ...parts);
   for (const secret of SECRETS) {
     assert.ok(!thrown.message.includes(secret), `"${thrown.message}" leaks a secret`);
     assert.ok(!(thrown.internalMessage ?? "").includes(secret), "internal message leaks a secret");

@@ -7,53 +7,23 @@
 import assert from "node:assert/strict";
 import { VERSION } from "../lib/version.ts";
 import {
+  ANALYST_ORG,
   configFor,
   type Message,
   oauthConfigFor,
+  ORG,
+  OTHER_ORG,
   type Run,
   runConnector,
-  Workspace,
+  STREAM_NAMES,
+  TIME_BOUND_STREAMS,
+  withSimulator,
 } from "./harness.ts";
-import { LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
 
-const ORG = "2414183";
-const OTHER_ORG = "5515715";
-const ANALYST_ORG = "90362860";
-
-const STREAM_NAMES = [
-  "organization_lookup",
-  "follower_statistics",
-  "page_statistics",
-  "share_statistics",
-  "shares",
-  "total_follower_count",
-  "ugc_posts",
-  "follower_statistics_time_bound",
-  "page_statistics_time_bound",
-  "share_statistics_time_bound",
-];
-const TIME_BOUND = [
-  "follower_statistics_time_bound",
-  "page_statistics_time_bound",
-  "share_statistics_time_bound",
-];
-const INCREMENTAL = ["ugc_posts", ...TIME_BOUND];
+const INCREMENTAL = ["ugc_posts", ...TIME_BOUND_STREAMS];
 const SECRET_FIELDS = ["client_id", "client_secret", "refresh_token", "access_token"];
 
 type Json = Record<string, unknown>;
-
-async function withSimulator(
-  fn: (sim: LinkedInSimulator, workspace: Workspace) => Promise<void>,
-  options: SimulatorOptions = {},
-): Promise<void> {
-  const sim = await LinkedInSimulator.start(options);
-  try {
-    using workspace = new Workspace();
-    await fn(sim, workspace);
-  } finally {
-    await sim.close();
-  }
-}
 
 /** The only message of a run, which must be of `type`. */
 function onlyMessage(run: Run, type: string): Message {
@@ -275,7 +245,7 @@ Deno.test("discover lists the ten streams with schemas, sync modes and keys, wit
       const key = stream.source_defined_primary_key as string[][];
       const expectedKey = name === "shares" || name === "ugc_posts"
         ? [["id"]]
-        : TIME_BOUND.includes(name)
+        : TIME_BOUND_STREAMS.includes(name)
         ? [["organizationId"], ["timeRangeStart"]]
         : [["organizationId"]];
       assert.deepEqual(key, expectedKey, name);

@@ -9,27 +9,26 @@
 import assert from "node:assert/strict";
 import {
   catalogFor,
+  closedPort,
   configFor,
   errorsOf,
+  lastStatus,
+  logsOf,
   type Message,
   oauthConfigFor,
+  ORG,
+  OTHER_ORG,
+  readArgs,
   recordsOf,
   type Run,
   runConnector,
   statesOf,
-  statusesOf,
+  THROTTLED,
   Workspace,
 } from "./harness.ts";
 import { type FaultAction, LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
 
-const ORG = "2414183";
-const OTHER_ORG = "5515715";
 const DEFAULT_VERSION = "202608";
-const THROTTLED = {
-  serviceErrorCode: 101,
-  message: "Resource level throttle limit for calls to this resource is reached.",
-  status: 429,
-};
 const RETRY_LOG =
   /^Caught retryable error '(.*)' after (\d+) tries\. Waiting (\d+(?:\.\d+)?) seconds then retrying\.\.\./;
 
@@ -56,24 +55,12 @@ async function withSim(
       sim,
       file,
       read: (config, streams, extra = []) =>
-        runConnector([
-          "read",
-          "--config",
-          file(config),
-          "--catalog",
-          file(catalogFor(streams)),
-          ...extra,
-        ]),
+        runConnector([...readArgs(file(config), file(catalogFor(streams))), ...extra]),
       check: (config) => runConnector(["check", "--config", file(config)]),
     });
   } finally {
     await sim.close();
   }
-}
-
-function logsOf(messages: Message[], level?: string): string[] {
-  return messages.filter((m) => m.type === "LOG" && (level === undefined || m.log.level === level))
-    .map((m) => m.log.message);
 }
 
 /** The retry WARN lines, parsed. */
@@ -110,10 +97,6 @@ function assertClean(run: Run): void {
     assert.doesNotMatch(text, /TypeError|ReferenceError|undefined|\[object Object\]/, text);
     assert.doesNotMatch(text, /\n\s+at /, text);
   }
-}
-
-function lastStatus(run: Run, stream: string): string | undefined {
-  return statusesOf(run.messages, stream).at(-1);
 }
 
 function versionsUsed(sim: LinkedInSimulator): string[] {
@@ -235,7 +218,7 @@ for (const target of TARGETS) {
         assertRetried(run, fault.quoted, 2);
         assert.equal(errorsOf(run.messages).length, 0);
         assert.equal(recordsOf(run.messages, "total_follower_count").length, 1);
-        assert.equal(lastStatus(run, "total_follower_count"), "COMPLETE");
+        assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
         assertClean(run);
       });
     });
@@ -262,10 +245,10 @@ for (const target of TARGETS) {
         assert.match(error.message, new RegExp(`^${start}${target.label.source}`));
         assert.match(error.message, /after 5 attempts/);
         assert.match(error.message, fault.detail);
-        assert.equal(lastStatus(run, "total_follower_count"), "INCOMPLETE");
+        assert.equal(lastStatus(run.messages, "total_follower_count"), "INCOMPLETE");
         if (target.endpoint === "networkSizes") {
           // Another stream is not held back by the failing one.
-          assert.equal(lastStatus(run, "follower_statistics"), "COMPLETE");
+          assert.equal(lastStatus(run.messages, "follower_statistics"), "COMPLETE");
         } else {
           assert.equal(sim.count("networkSizes"), 0);
         }
@@ -277,9 +260,7 @@ for (const target of TARGETS) {
 
 for (const target of TARGETS) {
   Deno.test(`retries: ${target.name} to a refused connection → 5 attempts, then transient_error`, async () => {
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const closed = `http://127.0.0.1:${listener.addr.port}`;
-    listener.close();
+    const closed = closedPort();
     await withSim({}, async ({ sim, read }) => {
       const base = target.endpoint === "accessToken" ? "oauth_base_url" : "api_base_url";
       const run = await read(target.config(sim, { [base]: closed }), ["total_follower_count"]);
@@ -290,7 +271,7 @@ for (const target of TARGETS) {
       assert.equal(error.failure_type, "transient_error");
       assert.match(error.message, new RegExp(`^${target.label.source}`));
       assert.match(error.message, /failed after 5 attempts: network error/);
-      assert.equal(lastStatus(run, "total_follower_count"), "INCOMPLETE");
+      assert.equal(lastStatus(run.messages, "total_follower_count"), "INCOMPLETE");
       assertClean(run);
     });
   });
@@ -334,7 +315,7 @@ Deno.test("rate limits: 429 with Retry-After waits what LinkedIn asks and report
     const index = run.messages.findIndex((m) => m.trace === traces[0]);
     const firstRecord = run.messages.findIndex((m) => m.type === "RECORD");
     assert.ok(index < firstRecord);
-    assert.equal(lastStatus(run, "total_follower_count"), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
   });
 });
 
@@ -395,15 +376,13 @@ Deno.test("rate limits: out of 429 attempts on the second organization keeps the
     const catalog = file(
       catalogFor(["ugc_posts", "total_follower_count", "follower_statistics"], "incremental"),
     );
-    const run = await runConnector([
-      "read",
-      "--config",
-      file(configFor(sim, { org_id: undefined, org_ids: [ORG, OTHER_ORG] })),
-      "--catalog",
-      catalog,
-      "--state",
-      state,
-    ]);
+    const run = await runConnector(
+      readArgs(
+        file(configFor(sim, { org_id: undefined, org_ids: [ORG, OTHER_ORG] })),
+        catalog,
+        state,
+      ),
+    );
     assert.notEqual(run.code, 0);
     assert.equal(sim.requests.filter((r) => r.endpoint === "posts" && r.status === 429).length, 5);
 
@@ -446,9 +425,9 @@ Deno.test("rate limits: out of 429 attempts on the second organization keeps the
     assert.match(error.message, /reset at midnight UTC/);
     assert.ok(rateLimitedTraces(run.messages, "ugc_posts").length >= 4);
 
-    assert.equal(lastStatus(run, "ugc_posts"), "INCOMPLETE");
-    assert.equal(lastStatus(run, "total_follower_count"), "COMPLETE");
-    assert.equal(lastStatus(run, "follower_statistics"), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "ugc_posts"), "INCOMPLETE");
+    assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "follower_statistics"), "COMPLETE");
     assert.equal(recordsOf(run.messages, "total_follower_count").length, 2);
     assertClean(run);
   });
@@ -651,7 +630,7 @@ for (const test of PERSON_CASES) {
       }
       for (const stream of test.streams) {
         assert.equal(
-          lastStatus(run, stream),
+          lastStatus(run.messages, stream),
           test.failing.includes(stream) ? "INCOMPLETE" : "COMPLETE",
           stream,
         );
@@ -693,7 +672,7 @@ Deno.test("needs a person: a stream's 403 names the stream; the statistics strea
     assert.match(error.message, /^LinkedIn denied access for stream shares, organization 2414183/);
     for (const stream of ["follower_statistics", "page_statistics", "share_statistics"]) {
       assert.equal(recordsOf(run.messages, stream).length, 1, stream);
-      assert.equal(lastStatus(run, stream), "COMPLETE");
+      assert.equal(lastStatus(run.messages, stream), "COMPLETE");
     }
     assert.deepEqual(logsOf(run.messages, "ERROR"), ["Streams that did not complete: shares."]);
   });
@@ -726,8 +705,8 @@ Deno.test("401: one injected 401 in OAuth mode → the token is refreshed once a
         line.startsWith("Access token rejected during stream total_follower_count")
       ),
     );
-    assert.equal(lastStatus(run, "total_follower_count"), "COMPLETE");
-    assert.equal(lastStatus(run, "shares"), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "shares"), "COMPLETE");
     assertClean(run);
   });
 });
@@ -751,7 +730,7 @@ Deno.test("401: tokens revoked in the middle of a sync → one refresh, the sync
       [200, 401, 200],
     );
     assert.equal(recordsOf(run.messages, "ugc_posts").length, 120);
-    assert.equal(lastStatus(run, "ugc_posts"), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "ugc_posts"), "COMPLETE");
     assertClean(run);
   });
 });
@@ -811,7 +790,7 @@ async function assertStepsTo(options: SimulatorOptions, expected: string): Promi
     // One request per stream with the working version: the answer that ended the search is kept.
     assert.equal(versions.filter((v) => v === expected).length, 3);
     for (const stream of ["total_follower_count", "shares", "follower_statistics"]) {
-      assert.equal(lastStatus(run, stream), "COMPLETE");
+      assert.equal(lastStatus(run.messages, stream), "COMPLETE");
     }
     assert.equal(errorsOf(run.messages).length, 0);
     assertClean(run);
@@ -951,9 +930,9 @@ for (const odd of ODD_ANSWERS) {
       assert.equal(errors[0].failure_type, odd.kind);
       assert.match(errors[0].message, odd.says);
       assert.equal(recordsOf(run.messages, odd.stream).length, 0);
-      assert.equal(lastStatus(run, odd.stream), "INCOMPLETE");
+      assert.equal(lastStatus(run.messages, odd.stream), "INCOMPLETE");
       if (odd.stream !== "total_follower_count") {
-        assert.equal(lastStatus(run, "total_follower_count"), "COMPLETE");
+        assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
       }
       assertClean(run);
     });

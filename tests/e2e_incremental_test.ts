@@ -7,35 +7,27 @@
  */
 import assert from "node:assert/strict";
 import {
+  assertOk,
   catalogFor,
   configFor,
+  DAY,
   errorsOf,
   lastStates,
+  logsOf,
   type Message,
+  ORG,
+  OTHER_ORG,
   recordsOf,
-  type Run,
-  runConnector,
+  runRead,
   statesOf,
   statusesOf,
-  Workspace,
+  TIME_BOUND_ENDPOINTS,
+  TIME_BOUND_STREAMS,
+  withSimulator,
 } from "./harness.ts";
-import {
-  LinkedInSimulator,
-  type RecordedRequest,
-  type SimOrganization,
-  type SimulatorOptions,
-} from "./simulator.ts";
+import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator.ts";
 
-const DAY = 86_400_000;
-const ORG = "2414183";
-const OTHER_ORG = "5515715";
-const TIME_BOUND: Record<string, string> = {
-  follower_statistics_time_bound: "followerStatistics",
-  page_statistics_time_bound: "pageStatistics",
-  share_statistics_time_bound: "shareStatistics",
-};
-const TIME_BOUND_STREAMS = Object.keys(TIME_BOUND);
-const STATISTICS = new Set(Object.values(TIME_BOUND));
+const STATISTICS = new Set(Object.values(TIME_BOUND_ENDPOINTS));
 const YEAR_2100 = Date.UTC(2100, 0, 1);
 const ORGANIZATIONS: SimOrganization[] = [
   { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 120 },
@@ -48,45 +40,6 @@ interface Window {
   start: number;
   end: number;
   granularity: string;
-}
-
-async function withSimulator(
-  fn: (sim: LinkedInSimulator, workspace: Workspace) => Promise<void>,
-  options: SimulatorOptions = { organizations: ORGANIZATIONS },
-): Promise<void> {
-  const sim = await LinkedInSimulator.start(options);
-  try {
-    using workspace = new Workspace();
-    await fn(sim, workspace);
-  } finally {
-    await sim.close();
-  }
-}
-
-/** Runs `read` (with a state file when `state` is given) and notes when it ran. */
-async function read(
-  workspace: Workspace,
-  config: Json,
-  catalog: Json,
-  state?: unknown,
-  name = "state.json",
-): Promise<Run & { startedAt: number; endedAt: number }> {
-  const args = [
-    "read",
-    "--config",
-    workspace.file("config.json", config),
-    "--catalog",
-    workspace.file("catalog.json", catalog),
-  ];
-  if (state !== undefined) args.push("--state", workspace.file(name, state));
-  const startedAt = Date.now();
-  const run = await runConnector(args);
-  return { ...run, startedAt, endedAt: Date.now() };
-}
-
-function assertOk(run: Run): void {
-  assert.equal(run.code, 0, run.stderr + JSON.stringify(errorsOf(run.messages)));
-  assert.deepEqual(errorsOf(run.messages), []);
 }
 
 /** STARTED first, COMPLETE last, RUNNING between; recordCount = records since the last STATE. */
@@ -121,7 +74,7 @@ function organizationOf(request: RecordedRequest): string | undefined {
 /** The time-bound statistics requests of one stream and organization. */
 function windowRequests(sim: LinkedInSimulator, stream: string, id: string): Window[] {
   return sim.requests
-    .filter((r) => r.endpoint === TIME_BOUND[stream] && organizationOf(r) === id)
+    .filter((r) => r.endpoint === TIME_BOUND_ENDPOINTS[stream] && organizationOf(r) === id)
     .map(windowOf)
     .filter((w): w is Window => w !== undefined);
 }
@@ -182,17 +135,17 @@ Deno.test("time-bound DAY: clamped 400-day start, one whole-day window per strea
       time_granularity_type: "DAY",
     });
     const catalog = catalogFor(TIME_BOUND_STREAMS, "incremental");
-    const first = await read(workspace, config, catalog);
+    const first = await runRead(workspace, config, catalog);
     assertOk(first);
 
-    const warnings = first.messages.filter((m) => m.type === "LOG" && m.log.level === "WARN");
+    const warnings = logsOf(first.messages, "WARN");
     assert.equal(warnings.length, 6, "one clamping warning per stream and organization");
     for (const stream of TIME_BOUND_STREAMS) {
       for (const id of organizations) {
         assert.ok(
-          warnings.some((m) =>
-            m.log.message.includes(stream) && m.log.message.includes(id) &&
-            m.log.message.includes("12 months") && m.log.message.includes(startDate)
+          warnings.some((line) =>
+            line.includes(stream) && line.includes(id) && line.includes("12 months") &&
+            line.includes(startDate)
           ),
           `${stream}/${id}: warning`,
         );
@@ -228,9 +181,9 @@ Deno.test("time-bound DAY: clamped 400-day start, one whole-day window per strea
 
     // Second run from the last states: only the lookback window (3 days by default).
     sim.resetRecording();
-    const second = await read(workspace, config, catalog, lastStates(first.messages));
+    const second = await runRead(workspace, config, catalog, lastStates(first.messages));
     assertOk(second);
-    assert.ok(!second.messages.some((m) => m.type === "LOG" && m.log.level === "WARN"));
+    assert.deepEqual(logsOf(second.messages, "WARN"), []);
     assert.equal(sim.count(), 6);
     for (const stream of TIME_BOUND_STREAMS) {
       assertBookkeeping(second.messages, stream);
@@ -249,7 +202,7 @@ Deno.test("time-bound DAY: clamped 400-day start, one whole-day window per strea
         assert.equal(cursor, window.end);
       }
     }
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("time-bound MONTH: whole calendar months up to the current one, then the lookback month", async () => {
@@ -259,12 +212,9 @@ Deno.test("time-bound MONTH: whole calendar months up to the current one, then t
       time_granularity_type: "MONTH",
     });
     const catalog = catalogFor(TIME_BOUND_STREAMS, "incremental");
-    const first = await read(workspace, config, catalog);
+    const first = await runRead(workspace, config, catalog);
     assertOk(first);
-    assert.equal(
-      first.messages.filter((m) => m.type === "LOG" && m.log.level === "WARN").length,
-      3,
-    );
+    assert.equal(logsOf(first.messages, "WARN").length, 3);
     assert.equal(sim.count(), 3);
     const cursors = new Map<string, number>();
     for (const stream of TIME_BOUND_STREAMS) {
@@ -289,7 +239,7 @@ Deno.test("time-bound MONTH: whole calendar months up to the current one, then t
     }
 
     sim.resetRecording();
-    const second = await read(workspace, config, catalog, lastStates(first.messages));
+    const second = await runRead(workspace, config, catalog, lastStates(first.messages));
     assertOk(second);
     for (const stream of TIME_BOUND_STREAMS) {
       assertBookkeeping(second.messages, stream);
@@ -307,7 +257,7 @@ Deno.test("time-bound MONTH: whole calendar months up to the current one, then t
       assert.ok(rows.length >= 1 && rows.length <= 2);
       assert.ok(cursorOf(second.messages, stream, ORG)! >= previous);
     }
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("far-future state: no records, no statistics request, one STATE per stream with the cursor kept", async () => {
@@ -324,7 +274,7 @@ Deno.test("far-future state: no records, no statistics request, one STATE per st
         },
       },
     }));
-    const run = await read(workspace, configFor(sim), catalogFor(streams, "incremental"), state);
+    const run = await runRead(workspace, configFor(sim), catalogFor(streams, "incremental"), state);
     assertOk(run);
     assert.equal(run.messages.filter((m) => m.type === "RECORD").length, 0);
     assert.equal(sim.requests.filter((r) => STATISTICS.has(r.endpoint)).length, 0);
@@ -336,7 +286,7 @@ Deno.test("far-future state: no records, no statistics request, one STATE per st
       assert.deepEqual(states[0].state.stream.stream_state, state[index].stream.stream_state);
       assert.equal(states[0].state.sourceStats.recordCount, 0);
     }
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("incoming state: foreign organizations dropped, legacy cursors honoured, cursors never move back", async () => {
@@ -360,7 +310,7 @@ Deno.test("incoming state: foreign organizations dropped, legacy cursors honoure
     ];
     const config = configFor(sim);
     const catalog = catalogFor(TIME_BOUND_STREAMS, "incremental");
-    const run = await read(workspace, config, catalog, state);
+    const run = await runRead(workspace, config, catalog, state);
     assertOk(run);
     for (const name of TIME_BOUND_STREAMS) {
       assertBookkeeping(run.messages, name);
@@ -401,7 +351,7 @@ Deno.test("incoming state: foreign organizations dropped, legacy cursors honoure
 
     // A bare legacy object keyed by stream name (Airbyte's LEGACY state data) works too.
     sim.resetRecording();
-    const bare = await read(
+    const bare = await runRead(
       workspace,
       config,
       catalogFor(["follower_statistics_time_bound"], "incremental"),
@@ -412,7 +362,7 @@ Deno.test("incoming state: foreign organizations dropped, legacy cursors honoure
     const [bareWindow] = windowRequests(sim, "follower_statistics_time_bound", ORG);
     assert.equal(bareWindow.start, foreign - 3 * DAY);
     assert.equal(cursorOf(bare.messages, "follower_statistics_time_bound", ORG), bareWindow.end);
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("ugc_posts incremental: all posts first, then only new and touched ones; shares stays full refresh", async () => {
@@ -424,7 +374,7 @@ Deno.test("ugc_posts incremental: all posts first, then only new and touched one
     const ugcPages = () =>
       sim.requests.filter((r) => r.endpoint === "posts" && r.query.includes("count=100"));
 
-    const first = await read(workspace, config, catalog);
+    const first = await runRead(workspace, config, catalog);
     assertOk(first);
     assert.deepEqual(recordsOf(first.messages, "ugc_posts"), posts());
     assert.equal(ugcPages().length, 2, "120 posts: pages of 100 and 20");
@@ -438,7 +388,7 @@ Deno.test("ugc_posts incremental: all posts first, then only new and touched one
     assert.equal(changed[0].id, touched);
     sim.resetRecording();
 
-    const second = await read(workspace, config, catalog, lastStates(first.messages));
+    const second = await runRead(workspace, config, catalog, lastStates(first.messages));
     assertOk(second);
     for (const name of ["ugc_posts", "shares"]) assertBookkeeping(second.messages, name);
     assert.deepEqual(
@@ -457,7 +407,7 @@ Deno.test("ugc_posts incremental: all posts first, then only new and touched one
     });
 
     sim.resetRecording();
-    const third = await read(workspace, config, catalog, lastStates(second.messages));
+    const third = await runRead(workspace, config, catalog, lastStates(second.messages));
     assertOk(third);
     assert.deepEqual(recordsOf(third.messages, "ugc_posts"), [], "nothing changed");
     assert.equal(ugcPages().length, 1);
@@ -465,7 +415,7 @@ Deno.test("ugc_posts incremental: all posts first, then only new and touched one
 
     // Asking for shares incrementally is refused before anything is read.
     sim.resetRecording();
-    const refused = await read(workspace, config, {
+    const refused = await runRead(workspace, config, {
       streams: [{
         stream: { name: "shares", json_schema: {}, supported_sync_modes: ["full_refresh"] },
         sync_mode: "incremental",
@@ -479,7 +429,7 @@ Deno.test("ugc_posts incremental: all posts first, then only new and touched one
     assert.match(error.message, /full_refresh/);
     assert.equal(recordsOf(refused.messages, "shares").length, 0);
     assert.equal(sim.count(), 0);
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("an empty state file, [], {} and null all mean no state", async () => {
@@ -487,12 +437,12 @@ Deno.test("an empty state file, [], {} and null all mean no state", async () => 
     const config = configFor(sim);
     const streams = ["ugc_posts", "follower_statistics_time_bound"];
     const catalog = catalogFor(streams, "incremental");
-    const baseline = await read(workspace, config, catalog);
+    const baseline = await runRead(workspace, config, catalog);
     assertOk(baseline);
     const [fullWindow] = windowRequests(sim, "follower_statistics_time_bound", ORG);
     const texts = ["", " \n", "[]", "{}", "null"];
     const runs = await Promise.all(
-      texts.map((text, index) => read(workspace, config, catalog, text, `state-${index}.json`)),
+      texts.map((text, index) => runRead(workspace, config, catalog, text, `state-${index}.json`)),
     );
     for (const [index, run] of runs.entries()) {
       const label = JSON.stringify(texts[index]);
@@ -515,5 +465,5 @@ Deno.test("an empty state file, [], {} and null all mean no state", async () => 
     const windows = sim.requests.map(windowOf).filter((w) => w !== undefined);
     assert.equal(windows.length, texts.length + 1);
     for (const window of windows) assert.deepEqual(window, fullWindow);
-  });
+  }, { organizations: ORGANIZATIONS });
 });

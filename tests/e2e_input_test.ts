@@ -11,14 +11,14 @@ import {
   catalogFor,
   configFor,
   errorsOf,
+  lastStatus,
+  ORG,
+  readArgs,
   type Run,
   runConnector,
-  statusesOf,
   Workspace,
 } from "./harness.ts";
 import { LinkedInSimulator } from "./simulator.ts";
-
-const ORG = "2414183";
 
 type Content = unknown;
 
@@ -200,7 +200,7 @@ for (const bad of BAD_CONFIGS) {
       const [check, discover, read] = await Promise.all([
         runConnector(["check", "--config", path]),
         runConnector(["discover", "--config", path]),
-        runConnector(["read", "--config", path, "--catalog", catalog]),
+        runConnector(readArgs(path, catalog)),
       ]);
       assertCheckFailed(check, path, bad);
       assertOneConfigError(discover, path, bad);
@@ -309,7 +309,7 @@ for (const bad of BAD_CATALOGS) {
     await withSetup(async (setup) => {
       const path = place(setup, "catalog.json", bad);
       const config = setup.file("config.json", configFor(setup.sim));
-      const run = await runConnector(["read", "--config", config, "--catalog", path]);
+      const run = await runConnector(readArgs(config, path));
       assertOneConfigError(run, path, bad);
       assert.equal(setup.sim.count(), 0);
     });
@@ -387,15 +387,7 @@ for (const bad of BAD_STATES) {
       const path = place(setup, "state.json", bad);
       const config = setup.file("config.json", configFor(setup.sim));
       const catalog = setup.file("catalog.json", catalogFor(["ugc_posts"], "incremental"));
-      const run = await runConnector([
-        "read",
-        "--config",
-        config,
-        "--catalog",
-        catalog,
-        "--state",
-        path,
-      ]);
+      const run = await runConnector(readArgs(config, catalog, path));
       assertOneConfigError(run, path, bad);
       assert.equal(setup.sim.count(), 0);
     });
@@ -407,18 +399,10 @@ Deno.test("state: an empty state file means no state (a first sync)", async () =
     const config = setup.file("config.json", configFor(setup.sim));
     const catalog = setup.file("catalog.json", catalogFor(["ugc_posts"], "incremental"));
     const path = setup.file("state.json", "");
-    const run = await runConnector([
-      "read",
-      "--config",
-      config,
-      "--catalog",
-      catalog,
-      "--state",
-      path,
-    ]);
+    const run = await runConnector(readArgs(config, catalog, path));
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.messages.filter((m) => m.type === "RECORD").length, 120);
-    assert.equal(statusesOf(run.messages, "ugc_posts").at(-1), "COMPLETE");
+    assert.equal(lastStatus(run.messages, "ugc_posts"), "COMPLETE");
   });
 });
 
@@ -427,26 +411,10 @@ Deno.test("bad input: config is checked before catalog, and catalog before state
     const config = setup.file("config.json", "{");
     const catalog = setup.file("catalog.json", "");
     const state = setup.file("state.json", '"x"');
-    const run = await runConnector([
-      "read",
-      "--config",
-      config,
-      "--catalog",
-      catalog,
-      "--state",
-      state,
-    ]);
+    const run = await runConnector(readArgs(config, catalog, state));
     assertOneConfigError(run, config, { name: "", says: ["is not valid JSON"] });
     const good = setup.file("good.json", configFor(setup.sim));
-    const second = await runConnector([
-      "read",
-      "--config",
-      good,
-      "--catalog",
-      catalog,
-      "--state",
-      state,
-    ]);
+    const second = await runConnector(readArgs(good, catalog, state));
     assertOneConfigError(second, catalog, { name: "", says: ["is empty"] });
     assert.equal(setup.sim.count(), 0);
   });

@@ -11,6 +11,9 @@ import {
   COMPILE_PERMISSIONS,
   configFor,
   errorsOf,
+  lastStatus,
+  ORG,
+  OTHER_ORG,
   parseMessages,
   recordsOf,
   statusesOf,
@@ -19,8 +22,6 @@ import {
 import { LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
 
 const mainPath = new URL("../main.ts", import.meta.url).pathname;
-const ORG = "2414183";
-const OTHER_ORG = "5515715";
 
 /** A running connector with its stdout as text chunks and its stderr collected. */
 class Connector {
@@ -211,7 +212,7 @@ Deno.test("process: SIGTERM while backing off after a 429 exits at once", async 
       assert.ok(ms < 1_000, `exited ${ms} ms after SIGTERM`);
       assert.equal(sim.count("networkSizes"), 1);
       const messages = parseMessages(connector.text);
-      assert.equal(statusesOf(messages, "total_follower_count").at(-1), "INCOMPLETE");
+      assert.equal(lastStatus(messages, "total_follower_count"), "INCOMPLETE");
       assert.equal(errorsOf(messages).length, 0);
       assert.equal(await connector.stderr, "");
     } finally {

@@ -6,40 +6,28 @@
  */
 import assert from "node:assert/strict";
 import {
+  ANALYST_ORG,
+  assertOk,
   catalogFor,
   configFor,
+  DAY,
   errorsOf,
+  logsOf,
   type Message,
+  ORG,
+  OTHER_ORG,
   recordsOf,
   type Run,
-  runConnector,
+  runRead,
   statesOf,
   statusesOf,
-  Workspace,
+  STREAM_NAMES,
+  TIME_BOUND_ENDPOINTS,
+  TIME_BOUND_STREAMS,
+  withSimulator,
 } from "./harness.ts";
-import {
-  LinkedInSimulator,
-  type RecordedRequest,
-  type SimOrganization,
-  type SimulatorOptions,
-} from "./simulator.ts";
+import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator.ts";
 
-const DAY = 86_400_000;
-const ORG = "2414183";
-const OTHER_ORG = "5515715";
-const ANALYST_ORG = "90362860";
-const ALL_STREAMS = [
-  "organization_lookup",
-  "follower_statistics",
-  "page_statistics",
-  "share_statistics",
-  "shares",
-  "total_follower_count",
-  "ugc_posts",
-  "follower_statistics_time_bound",
-  "page_statistics_time_bound",
-  "share_statistics_time_bound",
-];
 const PRIMARY_KEYS: Record<string, string[]> = {
   organization_lookup: ["organizationId"],
   follower_statistics: ["organizationId"],
@@ -57,11 +45,6 @@ const LIFETIME: Record<string, string> = {
   page_statistics: "pageStatistics",
   share_statistics: "shareStatistics",
 };
-const TIME_BOUND: Record<string, string> = {
-  follower_statistics_time_bound: "followerStatistics",
-  page_statistics_time_bound: "pageStatistics",
-  share_statistics_time_bound: "shareStatistics",
-};
 
 type Json = Record<string, unknown>;
 
@@ -77,32 +60,6 @@ const ORGANIZATIONS: SimOrganization[] = [
     postCount: 5,
   },
 ];
-
-async function withSimulator(
-  fn: (sim: LinkedInSimulator, workspace: Workspace) => Promise<void>,
-  options: SimulatorOptions = { organizations: ORGANIZATIONS },
-): Promise<void> {
-  const sim = await LinkedInSimulator.start(options);
-  try {
-    using workspace = new Workspace();
-    await fn(sim, workspace);
-  } finally {
-    await sim.close();
-  }
-}
-
-/** Runs `read` and returns the run with the wall-clock span it took. */
-async function read(
-  workspace: Workspace,
-  config: Json,
-  catalog: Json,
-): Promise<Run & { startedAt: number; endedAt: number }> {
-  const configFile = workspace.file("config.json", config);
-  const catalogFile = workspace.file("catalog.json", catalog);
-  const startedAt = Date.now();
-  const run = await runConnector(["read", "--config", configFile, "--catalog", catalogFile]);
-  return { ...run, startedAt, endedAt: Date.now() };
-}
 
 /**
  * Statuses go STARTED → RUNNING… → `final` around all of the stream's records and states,
@@ -189,12 +146,11 @@ const orgOf = (request: RecordedRequest) =>
 Deno.test("full read of all ten streams: statuses, states, values, requests and headers", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = configFor(sim, { org_id: ORG });
-    const run = await read(workspace, config, catalogFor());
-    assert.equal(run.code, 0, run.stderr + JSON.stringify(errorsOf(run.messages)));
-    assert.deepEqual(errorsOf(run.messages), []);
+    const run = await runRead(workspace, config, catalogFor());
+    assertOk(run);
     assert.ok(!run.messages.some((m) => m.type === "LOG" && /ERROR|FATAL/.test(m.log.level)));
 
-    for (const stream of ALL_STREAMS) {
+    for (const stream of STREAM_NAMES) {
       assertBookkeeping(run.messages, stream);
       assertKeys(run.messages, stream, [ORG]);
       assert.ok(recordsOf(run.messages, stream).length > 0, `${stream} has records`);
@@ -222,8 +178,8 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
 
     const requests = [...sim.requests];
     const expected: Record<string, Json[]> = {};
-    for (const [stream, endpoint] of Object.entries({ ...LIFETIME, ...TIME_BOUND })) {
-      const timeBound = stream in TIME_BOUND;
+    for (const [stream, endpoint] of Object.entries({ ...LIFETIME, ...TIME_BOUND_ENDPOINTS })) {
+      const timeBound = stream in TIME_BOUND_ENDPOINTS;
       const mine = requests.filter((r) =>
         r.endpoint === endpoint && hasTimeIntervals(r) === timeBound
       );
@@ -242,7 +198,7 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
       });
       assert.deepEqual(rows(stream), expected[stream], stream);
     }
-    for (const stream of Object.keys(TIME_BOUND)) {
+    for (const stream of TIME_BOUND_STREAMS) {
       assert.ok(rows(stream).length >= 360, `${stream}: a daily bucket for about 12 months`);
       for (const row of rows(stream)) assert.equal(row.timeRangeEnd - row.timeRangeStart, DAY);
     }
@@ -281,11 +237,7 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
     // the one the run announces.
     const version = requests[0].headers["linkedin-version"];
     assert.match(version, /^\d{6}$/);
-    assert.ok(
-      run.messages.some((m) =>
-        m.type === "LOG" && m.log.message.includes(`LinkedIn-Version ${version}`)
-      ),
-    );
+    assert.ok(logsOf(run.messages).some((line) => line.includes(`LinkedIn-Version ${version}`)));
     for (const request of requests) {
       assert.equal(request.status, 200, request.path);
       assert.equal(request.method, "GET");
@@ -301,10 +253,10 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
     for (const stamp of stamps(run)) {
       assert.ok(Number.isInteger(stamp) && stamp >= run.startedAt && stamp <= run.endedAt);
     }
-    const again = await read(workspace, config, catalogFor(["total_follower_count", "shares"]));
+    const again = await runRead(workspace, config, catalogFor(["total_follower_count", "shares"]));
     assert.equal(again.code, 0, again.stderr);
     assert.ok(Math.min(...stamps(again)) > Math.max(...stamps(run)));
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("several organizations from org_ids: records per organization, state per organization", async () => {
@@ -313,7 +265,7 @@ Deno.test("several organizations from org_ids: records per organization, state p
     const config = configFor(sim, { org_id: undefined, org_ids: organizations });
     const streams = ["organization_lookup", "total_follower_count", "ugc_posts"];
     const catalog = catalogFor([...streams, "share_statistics_time_bound"], "incremental");
-    const run = await read(workspace, config, catalog);
+    const run = await runRead(workspace, config, catalog);
     assert.equal(run.code, 0, run.stderr);
     for (const stream of [...streams, "share_statistics_time_bound"]) {
       assertBookkeeping(run.messages, stream);
@@ -357,7 +309,7 @@ Deno.test("several organizations from org_ids: records per organization, state p
         .filter((row) => row.organizationId === id);
       assert.equal(cursors[id].timeRangeEnd, Math.max(...rows.map((row) => row.timeRangeEnd)));
     }
-  });
+  }, { organizations: ORGANIZATIONS });
 });
 
 Deno.test("without org_id/org_ids every approved ADMINISTRATOR organization is read", async () => {
@@ -370,7 +322,7 @@ Deno.test("without org_id/org_ids every approved ADMINISTRATOR organization is r
   await withSimulator(async (sim, workspace) => {
     const config = configFor(sim, { org_id: undefined });
     const streams = ["organization_lookup", "total_follower_count"];
-    const run = await read(workspace, config, catalogFor(streams));
+    const run = await runRead(workspace, config, catalogFor(streams));
     assert.equal(run.code, 0, run.stderr);
     const acls = sim.requests.filter((r) => r.endpoint === "organizationAcls");
     assert.equal(acls.length, 1);
@@ -414,11 +366,11 @@ Deno.test("a 403 for one organization fails that stream for it only; the rest is
     // The failing organization is listed first: the one after it must still be read.
     const organizations = [OTHER_ORG, ORG];
     const config = configFor(sim, { org_id: undefined, org_ids: organizations });
-    const run = await read(workspace, config, catalogFor(ALL_STREAMS, "incremental"));
+    const run = await runRead(workspace, config, catalogFor(STREAM_NAMES, "incremental"));
     assert.notEqual(run.code, 0);
 
     const failing = ["share_statistics", "total_follower_count", "share_statistics_time_bound"];
-    for (const stream of ALL_STREAMS) {
+    for (const stream of STREAM_NAMES) {
       const fails = failing.includes(stream);
       assertBookkeeping(run.messages, stream, fails ? "INCOMPLETE" : "COMPLETE");
       const owners = recordsOf(run.messages, stream).map((row) => row.organizationId);
@@ -443,8 +395,8 @@ Deno.test("a 403 for one organization fails that stream for it only; the rest is
     // A 403 is not retried.
     const deniedRequests = sim.requests.filter((r) => r.status === 403);
     assert.equal(deniedRequests.length, 3, deniedRequests.map((r) => r.path).join("\n"));
-    const summary = run.messages.filter((m) => m.type === "LOG" && m.log.level === "ERROR");
+    const summary = logsOf(run.messages, "ERROR");
     assert.equal(summary.length, 1);
-    for (const stream of failing) assert.ok(summary[0].log.message.includes(stream));
-  });
+    for (const stream of failing) assert.ok(summary[0].includes(stream));
+  }, { organizations: ORGANIZATIONS });
 });

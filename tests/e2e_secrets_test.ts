@@ -9,10 +9,13 @@
 import assert from "node:assert/strict";
 import {
   catalogFor,
+  closedPort,
   configFor,
+  logsOf,
   oauthConfigFor,
   type Run,
   runConnector,
+  THROTTLED,
   Workspace,
 } from "./harness.ts";
 import { type Fault, LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
@@ -85,12 +88,6 @@ interface Scenario {
   /** The output must show a redaction: LinkedIn's answer echoed a secret. */
   redacts?: boolean;
 }
-
-const THROTTLED = {
-  serviceErrorCode: 101,
-  message: "Resource level throttle limit for calls to this resource is reached.",
-  status: 429,
-};
 
 /** A fault on every request to `endpoint` ("" for every endpoint). */
 const always = (endpoint: string, action: Fault["action"]): Fault =>
@@ -308,13 +305,6 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-function closedPort(): string {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${listener.addr.port}`;
-  listener.close();
-  return url;
-}
-
 for (const scenario of SCENARIOS) {
   Deno.test(`secrets: ${scenario.name} → no secret in read --debug or check output`, async () => {
     const sim = await LinkedInSimulator.start(scenario.sim);
@@ -366,12 +356,10 @@ Deno.test("secrets: a successful OAuth read with --debug logs every request, and
       "--debug",
     ]);
     assert.equal(run.code, 0, run.stdout);
-    const debug = run.messages.filter((m) => m.type === "LOG" && m.log.level === "DEBUG");
+    const debug = logsOf(run.messages, "DEBUG");
     assert.equal(debug.length, sim.count());
     assert.ok(
-      debug.some((m) =>
-        m.log.message.startsWith("POST ") && m.log.message.includes("/oauth/v2/accessToken")
-      ),
+      debug.some((line) => line.startsWith("POST ") && line.includes("/oauth/v2/accessToken")),
     );
     assertNoSecrets(run, secretsOf(sim, config), "read");
   } finally {

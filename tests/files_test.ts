@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ConnectorError } from "../lib/errors.ts";
 import { isJsonObject, lineAndColumn, parseJsonc, readJsonFile } from "../lib/files.ts";
+import { assertConnectorErrorAsync } from "./assertions.ts";
 
 /** Asserts that `fn` throws (or rejects with) a config_error whose message has every part. */
-async function assertConfigError(fn: () => unknown, ...parts: string[]): Promise<ConnectorError> {
-  let thrown: unknown;
-  try {
-    await fn();
-  } catch (error) {
-    thrown = error;
-  }
-  assert.ok(thrown instanceof ConnectorError, `expected a ConnectorError, got ${thrown}`);
-  assert.equal(thrown.kind, "config_error");
-  for (const part of parts) {
-    assert.ok(thrown.message.includes(part), `"${thrown.message}" does not mention "${part}"`);
-  }
-  return thrown;
-}
+const assertConfigError = (fn: () => unknown, ...parts: string[]) =>
+  assertConnectorErrorAsync(fn, "config_error", ...parts);
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "files_test_" });

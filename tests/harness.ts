@@ -2,24 +2,75 @@
  * Test harness: runs `main.ts` exactly as the compiled binary would run (the same
  * permission flags as `deno task compile`), writes input files, and validates
  * every output line against the Airbyte protocol schema and every record against
- * its stream's schema.
+ * its stream's schema. It also holds what the end-to-end tests share: the simulator's
+ * organization ids, the stream names, and helpers to run `read` and look at its output.
  *
  * @module
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
+import assert from "node:assert/strict";
 import { STREAMS } from "../lib/streams.ts";
-import type { LinkedInSimulator } from "./simulator.ts";
+import { LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
 
 const root = new URL("..", import.meta.url);
 const mainPath = new URL("main.ts", root).pathname;
 
-/** The `--allow-*`/`--deny-*`/`--no-prompt` flags of the compile task, read from deno.json. */
+/** One day in milliseconds. */
+export const DAY = 86_400_000;
+
+/** The simulator's default organization Devtestco, an approved ADMINISTRATOR one. */
+export const ORG = "2414183";
+/** The simulator's default organization Acme Analytics, an approved ADMINISTRATOR one. */
+export const OTHER_ORG = "5515715";
+/** The simulator's default organization Showcase Labs, where the token's role is ANALYST. */
+export const ANALYST_ORG = "90362860";
+
+/**
+ * The ten stream names, in the order `discover` lists them. Written out rather than read from
+ * `lib/streams.ts`: the tests pin these exact names.
+ */
+export const STREAM_NAMES: readonly string[] = [
+  "organization_lookup",
+  "follower_statistics",
+  "page_statistics",
+  "share_statistics",
+  "shares",
+  "total_follower_count",
+  "ugc_posts",
+  "follower_statistics_time_bound",
+  "page_statistics_time_bound",
+  "share_statistics_time_bound",
+];
+
+/** Each time-bound statistics stream with the simulator endpoint it reads. */
+export const TIME_BOUND_ENDPOINTS: Readonly<Record<string, string>> = {
+  follower_statistics_time_bound: "followerStatistics",
+  page_statistics_time_bound: "pageStatistics",
+  share_statistics_time_bound: "shareStatistics",
+};
+
+/** The names of the time-bound statistics streams. */
+export const TIME_BOUND_STREAMS: readonly string[] = Object.keys(TIME_BOUND_ENDPOINTS);
+
+/** The body of LinkedIn's 429 answer when a resource's throttle limit is reached. */
+export const THROTTLED = {
+  serviceErrorCode: 101,
+  message: "Resource level throttle limit for calls to this resource is reached.",
+  status: 429,
+};
+
+/**
+ * The runtime flags of the compile task (`--allow-*`, `--deny-*`, `--no-prompt`, `--v8-flags`),
+ * read from deno.json, so tests run the program as the binary runs.
+ */
 export const COMPILE_PERMISSIONS: string[] = (() => {
   const denoJson = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
   const task: string = denoJson.tasks.compile;
-  return task.split(/\s+/).filter((flag) => /^--(allow|deny)-|^--no-prompt$/.test(flag));
+  return task.split(/\s+/).filter((flag) =>
+    /^--(allow|deny)-|^--no-prompt$|^--v8-flags=/.test(flag)
+  );
 })();
 
 /** An Airbyte message as parsed from stdout. */
@@ -41,6 +92,17 @@ ajv.addSchema(
   "protocol",
 );
 const messageValidator = ajv.getSchema("protocol#/definitions/AirbyteMessage")!;
+
+/**
+ * Asserts that `message` is valid against the Airbyte protocol's `AirbyteMessage`; the
+ * failure message is ajv's error text, after `label` when one is given.
+ */
+export function assertAirbyteMessage(message: unknown, label?: string): void {
+  const valid = messageValidator(message);
+  const errors = ajv.errorsText(messageValidator.errors);
+  assert.ok(valid, label === undefined ? errors : `${label}: ${errors}`);
+}
+
 const recordValidators = new Map<string, ValidateFunction>(
   STREAMS.map((stream) => [stream.name, ajv.compile(stream.schema)]),
 );
@@ -106,6 +168,34 @@ export async function runConnector(
   };
 }
 
+/** The arguments of `read` with these files, and `--state` when a state file is given. */
+export function readArgs(config: string, catalog: string, state?: string): string[] {
+  const args = ["read", "--config", config, "--catalog", catalog];
+  if (state !== undefined) args.push("--state", state);
+  return args;
+}
+
+/**
+ * Writes the config, the catalog and (when `state` is given) the state file `stateFile`, runs
+ * `read`, and returns the run with the wall-clock span it took.
+ */
+export async function runRead(
+  workspace: Workspace,
+  config: unknown,
+  catalog: unknown,
+  state?: unknown,
+  stateFile = "state.json",
+): Promise<Run & { startedAt: number; endedAt: number }> {
+  const args = readArgs(
+    workspace.file("config.json", config),
+    workspace.file("catalog.json", catalog),
+    state === undefined ? undefined : workspace.file(stateFile, state),
+  );
+  const startedAt = Date.now();
+  const run = await runConnector(args);
+  return { ...run, startedAt, endedAt: Date.now() };
+}
+
 /** A temporary directory for input files, removed by `using`. */
 export class Workspace {
   readonly dir = Deno.makeTempDirSync({ prefix: "linkedin-pages-test-" });
@@ -122,6 +212,31 @@ export class Workspace {
   }
 }
 
+/**
+ * Starts the simulator with `options` (default: its three organizations) and a fresh
+ * workspace, runs `fn`, then removes the workspace and closes the simulator.
+ */
+export async function withSimulator(
+  fn: (sim: LinkedInSimulator, workspace: Workspace) => Promise<void>,
+  options: SimulatorOptions = {},
+): Promise<void> {
+  const sim = await LinkedInSimulator.start(options);
+  try {
+    using workspace = new Workspace();
+    await fn(sim, workspace);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** A base URL on 127.0.0.1 where nothing listens: the port was just opened and closed. */
+export function closedPort(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${listener.addr.port}`;
+  listener.close();
+  return url;
+}
+
 /** A config pointing at the simulator, with fast retries; `overrides` replace fields. */
 export function configFor(
   sim: LinkedInSimulator,
@@ -129,7 +244,7 @@ export function configFor(
 ): Record<string, unknown> {
   return {
     credentials: { auth_method: "access_token", access_token: sim.accessToken },
-    org_id: "2414183",
+    org_id: ORG,
     api_base_url: sim.url,
     oauth_base_url: sim.url,
     backoff_scale: 0.001,
@@ -156,7 +271,7 @@ export function oauthConfigFor(
 
 /** A configured catalog of the named streams (default: all) in a sync mode. */
 export function catalogFor(
-  names: string[] = STREAMS.map((stream) => stream.name),
+  names: readonly string[] = STREAMS.map((stream) => stream.name),
   syncMode: "full_refresh" | "incremental" = "full_refresh",
 ): Record<string, unknown> {
   return {
@@ -196,12 +311,29 @@ export function statusesOf(messages: Message[], stream: string): string[] {
   ).map((m) => m.trace.stream_status.status);
 }
 
+/** The last stream status of one stream, if it has any. */
+export function lastStatus(messages: Message[], stream: string): string | undefined {
+  return statusesOf(messages, stream).at(-1);
+}
+
+/** The LOG messages' texts, optionally of one level, in order. */
+export function logsOf(messages: Message[], level?: string): string[] {
+  return messages.filter((m) => m.type === "LOG" && (level === undefined || m.log.level === level))
+    .map((m) => m.log.message);
+}
+
 /** The ERROR traces, optionally of one stream. */
 export function errorsOf(messages: Message[], stream?: string): Message[] {
   return messages.filter((m) =>
     m.type === "TRACE" && m.trace.type === "ERROR" &&
     (stream === undefined || m.trace.error.stream_descriptor?.name === stream)
   ).map((m) => m.trace.error);
+}
+
+/** A successful run: exit code 0 (else stderr and the errors are shown) and no ERROR trace. */
+export function assertOk(run: Run): void {
+  assert.equal(run.code, 0, run.stderr + JSON.stringify(errorsOf(run.messages)));
+  assert.deepEqual(errorsOf(run.messages), []);
 }
 
 /** The last STATE of each stream, as a state file for the next run. */

@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import { ConnectorError } from "../lib/errors.ts";
 import { cursorsOf, NO_CURSOR_STATE, stateOf, streamStates } from "../lib/state.ts";
 import type { Incremental } from "../lib/streams.ts";
+import { assertConnectorError } from "./assertions.ts";
 
 const FILE = "state.json";
 const POSTS: Incremental = { kind: "newest_first", cursorField: "lastModifiedAt" };
 const WINDOW: Incremental = { kind: "window", cursorField: "timeRangeEnd" };
 
-function fails(fn: () => unknown, ...parts: string[]): ConnectorError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  assert.ok(thrown instanceof ConnectorError, `expected a ConnectorError, got ${thrown}`);
-  assert.equal(thrown.kind, "config_error");
-  for (const part of parts) {
-    assert.ok(thrown.message.includes(part), `"${thrown.message}" does not mention "${part}"`);
-  }
-  return thrown;
-}
+/** Asserts that `fn` throws a config_error whose message mentions every part. */
+const fails = (fn: () => unknown, ...parts: string[]) =>
+  assertConnectorError(fn, "config_error", ...parts);
 
 const streamMessage = (name: string, streamState: unknown) => ({
   type: "STREAM",

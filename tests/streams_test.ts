@@ -1,20 +1,16 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import { ConnectorError } from "../lib/errors.ts";
 import { organizationUrn, query } from "../lib/restli.ts";
 import { type RequestContext, type Row, streamNamed, STREAMS } from "../lib/streams.ts";
 import { isoDate } from "../lib/windows.ts";
+import { assertConnectorError } from "./assertions.ts";
+import { TIME_BOUND_STREAMS } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
 const schemasDir = new URL("../schemas/", import.meta.url);
-const TIME_BOUND = [
-  "follower_statistics_time_bound",
-  "page_statistics_time_bound",
-  "share_statistics_time_bound",
-];
 const POSTS = ["shares", "ugc_posts"];
 
 /** Every node of a JSON value, with its path. */
@@ -34,7 +30,7 @@ function requestOf(name: string, context: Partial<RequestContext> = {}): string 
 
 /** An element LinkedIn could return for a stream, with what the record needs. */
 function sampleElement(name: string): Row {
-  if (TIME_BOUND.includes(name)) {
+  if (TIME_BOUND_STREAMS.includes(name)) {
     return {
       timeRange: { start: Date.UTC(2026, 5, 1), end: Date.UTC(2026, 5, 2) },
       extra: { a: 1 },
@@ -49,18 +45,6 @@ function sampleElement(name: string): Row {
   }
   if (name === "total_follower_count") return { firstDegreeSize: 42 };
   return { something: "else" };
-}
-
-function systemFailure(fn: () => unknown): ConnectorError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  assert.ok(thrown instanceof ConnectorError, `expected a ConnectorError, got ${thrown}`);
-  assert.equal(thrown.kind, "system_error");
-  return thrown;
 }
 
 Deno.test("streams: every definition has its own schema file, as loaded", async () => {
@@ -129,7 +113,7 @@ Deno.test("streams: toRow adds organizationId, and every record satisfies its sc
 });
 
 Deno.test("streams: time-bound rows carry timeRangeStart/End and the UTC date", () => {
-  for (const name of TIME_BOUND) {
+  for (const name of TIME_BOUND_STREAMS) {
     const stream = streamNamed(name)!;
     const start = Date.UTC(2024, 1, 29);
     const end = Date.UTC(2024, 2, 1);
@@ -157,10 +141,13 @@ Deno.test("streams: a time-bound element without an integer timeRange is a syste
     { timeRange: { start: "1", end: 2 } },
     { timeRange: { start: 1.5, end: 2 } },
   ];
-  for (const name of TIME_BOUND) {
+  for (const name of TIME_BOUND_STREAMS) {
     for (const element of bad) {
-      const error = systemFailure(() => streamNamed(name)!.toRow(element, "1"));
-      assert.ok(error.message.includes("timeRange"), error.message);
+      assertConnectorError(
+        () => streamNamed(name)!.toRow(element, "1"),
+        "system_error",
+        "timeRange",
+      );
     }
   }
 });
@@ -177,8 +164,7 @@ Deno.test("streams: a post without lastModifiedAt or id is a system_error", () =
         { id: 5, lastModifiedAt: 1 },
       ]
     ) {
-      const error = systemFailure(() => stream.toRow(element, "1"));
-      assert.ok(error.message.includes("lastModifiedAt"), error.message);
+      assertConnectorError(() => stream.toRow(element, "1"), "system_error", "lastModifiedAt");
     }
   }
 });
@@ -238,7 +224,7 @@ Deno.test("streams: statistics requests name the organization the way each endpo
 
 Deno.test("streams: time-bound queries carry the window in Rest.li syntax", () => {
   const window = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2026, 0, 8) };
-  for (const name of TIME_BOUND) {
+  for (const name of TIME_BOUND_STREAMS) {
     for (const granularity of ["DAY", "MONTH"] as const) {
       const request = requestOf(name, { window, granularity });
       assert.ok(
@@ -305,7 +291,7 @@ Deno.test("streams: scopes, extraction and primary keys", () => {
       ? "body"
       : "elements";
     assert.equal(stream.extract, expectedExtract, stream.name);
-    if (TIME_BOUND.includes(stream.name)) {
+    if (TIME_BOUND_STREAMS.includes(stream.name)) {
       assert.deepEqual(stream.incremental, { kind: "window", cursorField: "timeRangeEnd" });
     }
   }
