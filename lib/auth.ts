@@ -61,7 +61,8 @@ export function tokenSource(
     });
     // A refused grant stays refused for the whole run; anything else may be tried again.
     minted.catch((error) => {
-      if (!(error instanceof ConnectorError && error.kind === "config_error")) current = undefined;
+      const refused = error instanceof ConnectorError && error.kind === "config_error";
+      if (!refused && current === minted) current = undefined;
     });
     return minted;
   };
