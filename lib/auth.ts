@@ -5,7 +5,7 @@
  * @module
  */
 import type { Credentials } from "./config.ts";
-import { configError, ConnectorError, systemError } from "./errors.ts";
+import { configError, isConfigError, systemError } from "./errors.ts";
 import { type HttpOptions, linkedInMessage, send } from "./http.ts";
 
 /** Gives the client a bearer token and, where possible, a fresh one on demand. */
@@ -61,8 +61,7 @@ export function tokenSource(
     });
     // A refused grant stays refused for the whole run; anything else may be tried again.
     minted.catch((error) => {
-      const refused = error instanceof ConnectorError && error.kind === "config_error";
-      if (!refused && current === minted) current = undefined;
+      if (!isConfigError(error) && current === minted) current = undefined;
     });
     return minted;
   };

@@ -6,7 +6,7 @@
  * @module
  */
 import type { TokenSource } from "./auth.ts";
-import { configError, ConnectorError, systemError } from "./errors.ts";
+import { configError, ConnectorError, isConfigError, systemError } from "./errors.ts";
 import {
   type HttpOptions,
   type HttpResponse,
@@ -78,8 +78,7 @@ export function currentMonth(now: number = Date.now()): string {
  */
 export class LinkedInClient {
   #version: string;
-  #negotiation: Promise<void> | undefined;
-  #noVersion: ConnectorError | undefined;
+  #search: Promise<{ response: HttpResponse; version: string }> | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -136,25 +135,26 @@ export class LinkedInClient {
   }
 
   // Concurrent requests that meet the same retired version share one search; the
-  // request that leads it keeps the answer it got with the new version.
+  // request that leads it keeps the answer it got with the new version. A search that
+  // found no version stays failed, so other streams do not repeat it.
   async #replaceRetired(
     retired: string,
     request: ApiRequest,
     token: string,
   ): Promise<{ response: HttpResponse; version: string } | undefined> {
     if (this.#version !== retired) return undefined;
-    if (this.#noVersion) throw this.#noVersion;
-    if (this.#negotiation) {
-      await this.#negotiation;
+    if (this.#search) {
+      await this.#search;
       return undefined;
     }
-    const search = this.#searchVersion(retired, request, token).catch((error) => {
-      // Remembered, so other streams do not repeat a search that found nothing.
-      if (error instanceof ConnectorError && error.kind === "config_error") this.#noVersion = error;
-      throw error;
-    });
-    this.#negotiation = search.then(() => {}).finally(() => (this.#negotiation = undefined));
-    this.#negotiation.catch(() => {});
+    const search = this.#searchVersion(retired, request, token);
+    this.#search = search;
+    search.then(
+      () => (this.#search = undefined),
+      (error) => {
+        if (!isConfigError(error)) this.#search = undefined;
+      },
+    );
     return await search;
   }
 

@@ -45,6 +45,18 @@ export function systemError(message: string, internalMessage?: string): Connecto
 }
 
 /**
+ * True for a {@linkcode ConnectorError} the user must act on: retrying cannot help.
+ *
+ * @example
+ * ```ts
+ * isConfigError(configError("bad token")); // true
+ * ```
+ */
+export function isConfigError(error: unknown): boolean {
+  return error instanceof ConnectorError && error.kind === "config_error";
+}
+
+/**
  * Turns anything thrown into a {@linkcode ConnectorError}; unknown errors become
  * `system_error` with their message, never a bare stack trace.
  *

@@ -305,6 +305,25 @@ Deno.test("client: 426 for every month up to now is a config_error naming the ve
   });
 });
 
+Deno.test("client: a version search that found nothing is not repeated by later requests", async () => {
+  const nowVersion = monthsAfter(DEFAULT_LINKEDIN_VERSION, 2);
+  await withServer((seen) => retired(seen.version), async (baseUrl, seen) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    const first = await atTime(
+      inMonth(nowVersion),
+      () => assertConnectorErrorAsync(client.get(REQUEST), "config_error"),
+    );
+    const searched = seen.length;
+    const second = await atTime(
+      inMonth(nowVersion),
+      () => assertConnectorErrorAsync(client.get(REQUEST), "config_error"),
+    );
+    assert.equal(second.message, first.message);
+    assert.equal(seen.length, searched + 1, "only the request itself, no second search");
+  });
+});
+
 Deno.test("client: 401 with OAuth refreshes the token once and repeats the request", async () => {
   await withServer(
     (seen) =>
