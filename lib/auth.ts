@@ -34,6 +34,9 @@ const REFRESH_TOKEN_HELP =
  *
  * @example
  * ```ts
+ * import type { HttpOptions } from "./http.ts";
+ *
+ * declare const http: HttpOptions;
  * const tokens = tokenSource({ kind: "access_token", accessToken: "t" }, "", http, () => {});
  * await tokens.token(); // "t"
  * ```

@@ -22,6 +22,8 @@ export interface ConfiguredStream {
  *
  * @example
  * ```ts
+ * import { streamNamed } from "./streams.ts";
+ *
  * syncModesOf(streamNamed("shares")!); // ["full_refresh"]
  * ```
  */
@@ -34,6 +36,8 @@ export function syncModesOf(stream: StreamDefinition): SyncMode[] {
  *
  * @example
  * ```ts
+ * import { streamNamed } from "./streams.ts";
+ *
  * airbyteStream(streamNamed("ugc_posts")!).default_cursor_field; // ["lastModifiedAt"]
  * ```
  */
@@ -46,7 +50,7 @@ export function airbyteStream(stream: StreamDefinition): Record<string, unknown>
   };
   if (stream.incremental) {
     entry.source_defined_cursor = true;
-    entry.default_cursor_field = [stream.incremental.cursorField];
+    entry.default_cursor_field = [stream.incremental.field];
     entry.is_resumable = true;
   }
   return entry;

@@ -28,7 +28,21 @@ export interface ApiRequest {
   /** Who asked, for messages, e.g. "stream shares". */
   label: string;
   onRateLimited?: RateLimitListener;
+  /** Higher goes first when requests wait for the concurrency limit; default 0. */
+  priority?: number;
 }
+
+/** What the read engine and organization discovery need of a client. */
+export interface ApiClient {
+  /** GETs a resource and returns its JSON body, or throws a {@linkcode ConnectorError}. */
+  get(request: ApiRequest): Promise<unknown>;
+}
+
+/**
+ * The longest query string sent in the URL. LinkedIn answers 414 above 4 KB of query;
+ * longer queries are tunneled (as LinkedIn's own client does above 4,000 characters).
+ */
+export const MAX_QUERY_LENGTH = 4_000;
 
 /** The `LinkedIn-Version` used when the user pins none: a version LinkedIn serves. */
 export const DEFAULT_LINKEDIN_VERSION = "202608";
@@ -72,11 +86,16 @@ export function currentMonth(now: number = Date.now()): string {
  *
  * @example
  * ```ts
+ * import type { TokenSource } from "./auth.ts";
+ * import type { HttpOptions } from "./http.ts";
+ *
+ * declare const tokens: TokenSource;
+ * declare const http: HttpOptions;
  * const client = new LinkedInClient("https://api.linkedin.com", undefined, tokens, http);
  * const org = await client.get({ path: "/rest/organizations/1", scope: "rw_organization_admin", label: "check" });
  * ```
  */
-export class LinkedInClient {
+export class LinkedInClient implements ApiClient {
   #version: string;
   #search: Promise<{ response: HttpResponse; version: string }> | undefined;
 
@@ -119,18 +138,32 @@ export class LinkedInClient {
   }
 
   #send(request: ApiRequest, token: string, version: string): Promise<HttpResponse> {
-    const url = `${this.baseUrl}${request.path}${request.query ? `?${request.query}` : ""}`;
+    const query = request.query ?? "";
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      "linkedin-version": version,
+      "x-restli-protocol-version": "2.0.0",
+    };
+    // Query tunneling: the query moves into a form body, and LinkedIn treats the POST as a GET.
+    const tunneled = query.length > MAX_QUERY_LENGTH;
+    const init: RequestInit = tunneled
+      ? {
+        method: "POST",
+        headers: {
+          ...headers,
+          "x-http-method-override": "GET",
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: query,
+      }
+      : { headers };
+    const url = `${this.baseUrl}${request.path}${query && !tunneled ? `?${query}` : ""}`;
     return send({
       url,
-      init: {
-        headers: {
-          authorization: `Bearer ${token}`,
-          "linkedin-version": version,
-          "x-restli-protocol-version": "2.0.0",
-        },
-      },
+      init,
       label: `${request.label}, GET ${request.path}`,
       onRateLimited: request.onRateLimited,
+      priority: request.priority,
     }, this.http);
   }
 
@@ -216,6 +249,11 @@ export class LinkedInClient {
         return configError(
           `LinkedIn found nothing for ${where}: ${quoted}. Check that the organization id is right ` +
             "and that the member administers it.",
+        );
+      case 414:
+        return systemError(
+          `LinkedIn refused the request for ${where} as too long: ${quoted}. The query was ` +
+            `${request.query?.length ?? 0} characters; please report this.`,
         );
       case 426:
         return configError(

@@ -7,31 +7,22 @@
  */
 import spec from "../schemas/spec.json" with { type: "json" };
 import { asConnectorError, ConnectorError } from "./errors.ts";
-import type { Output } from "./output.ts";
+import { exitCodeOf, type Invocation, type Runtime } from "./invocation.ts";
 import { connectionStatusMessage, errorTraceMessage } from "./protocol.ts";
-
-/** The command line, parsed. */
-export interface Invocation {
-  command: "spec" | "check" | "discover" | "read";
-  config?: string;
-  catalog?: string;
-  state?: string;
-  debug: boolean;
-}
-
-/** Where a command writes and what stops it. */
-export interface Runtime {
-  output: Output;
-  /** Aborted by SIGTERM/SIGINT (reason: the exit code) or a closed stdout. */
-  signal: AbortSignal;
-}
 
 /**
  * Runs one command and returns the process exit code.
  *
  * @example
  * ```ts
- * const code = await runCommand({ command: "spec", debug: false }, { output, signal });
+ * import { Output } from "./output.ts";
+ *
+ * const output = new Output(Deno.stdout);
+ * const code = await runCommand({ command: "spec", debug: false }, {
+ *   output,
+ *   signal: new AbortController().signal,
+ * });
+ * await output.flush();
  * ```
  */
 export async function runCommand(invocation: Invocation, runtime: Runtime): Promise<number> {
@@ -57,17 +48,4 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
     runtime.output.emit(errorTraceMessage(failure));
     return 1;
   }
-}
-
-/**
- * The exit code a cancelled run ends with: the abort reason (143 SIGTERM, 130 SIGINT,
- * 141 closed stdout), else 1.
- *
- * @example
- * ```ts
- * exitCodeOf(AbortSignal.abort(143)); // 143
- * ```
- */
-export function exitCodeOf(signal: AbortSignal): number {
-  return typeof signal.reason === "number" ? signal.reason : 1;
 }

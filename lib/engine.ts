@@ -1,42 +1,61 @@
 /**
- * The read engine: for each configured stream × organization it asks the stream
- * definition for requests, pages through the answers and emits records, state and
- * statuses. Streams and organizations are fetched concurrently under the client's
- * request limit, while each stream's output keeps the order a sequential read
- * would give. It knows the protocol, not LinkedIn.
+ * The read engine: for each configured stream × organization it lets the stream's
+ * cursor plan the reading, fetches what the stream definition describes (one
+ * answer, a shared feed, or batches of a feed's items), and emits records, state
+ * and statuses. Streams and organizations are fetched concurrently under the
+ * client's request limit, while each stream's output keeps the order a sequential
+ * read would give. It knows the protocol, not LinkedIn, and no stream by name.
  *
  * @module
  */
+import { batchesOf } from "./batches.ts";
 import type { ConfiguredStream } from "./catalog.ts";
-import type { LinkedInClient } from "./client.ts";
+import type { ApiClient } from "./client.ts";
 import type { Config } from "./config.ts";
+import { type PartitionCursor, type ReadPlan, StreamCursors } from "./cursors.ts";
 import { asConnectorError, type ConnectorError, systemError } from "./errors.ts";
+import { FeedPass, type FeedWants, type Subscription } from "./feeds.ts";
+import { PageQueue } from "./pages.ts";
 import { isJsonObject } from "./files.ts";
 import type { Output } from "./output.ts";
 import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
-import { query as encodeQuery } from "./restli.ts";
-import { type Cursors, cursorsOf, NO_CURSOR_STATE, stateOf } from "./state.ts";
-import type { Row, StreamDefinition } from "./streams.ts";
-import { isoDate, planWindow } from "./windows.ts";
+import { NO_CURSOR_STATE } from "./state.ts";
+import {
+  type BatchStream,
+  type Endpoint,
+  type Extract,
+  type Feed,
+  type RequestContext,
+  requestOf,
+  type Row,
+  type RowContext,
+  type StreamDefinition,
+} from "./streams.ts";
+import { isoDate, type Start } from "./windows.ts";
 
 /** What the engine reads with. */
 export interface EngineContext {
-  client: LinkedInClient;
+  client: ApiClient;
   output: Output;
-  config: Config;
+  config: Pick<Config, "granularity" | "startDate" | "lookbackDays" | "maxConcurrentRequests">;
   /** Aborted on SIGTERM/SIGINT or a closed stdout. */
   signal: AbortSignal;
   now(): number;
 }
 
 /** A stream to read, with the cursors it starts from (incremental mode only). */
-interface Plan {
+export interface Plan {
   stream: ConfiguredStream;
-  cursors?: Cursors;
+  cursors?: StreamCursors;
 }
 
-// Pages buffered per organization ahead of output; bounds memory.
+// Pages buffered per partition ahead of output; bounds memory.
 const PAGES_AHEAD = 2;
+
+// Requests that wait for the concurrency limit go longest chain first: a feed page gates
+// every request about its items, and the batches of a partition are asked one after the other.
+const FEED_PRIORITY = 2;
+const BATCH_PRIORITY = 1;
 
 /**
  * Checks the incoming state of every configured stream before anything is read,
@@ -44,7 +63,14 @@ const PAGES_AHEAD = 2;
  *
  * @example
  * ```ts
- * const plans = planStreams(streams, states, ["2414183"], "state.json");
+ * import { configuredStreams } from "./catalog.ts";
+ *
+ * const streams = configuredStreams(
+ *   { streams: [{ stream: { name: "ugc_posts" }, sync_mode: "incremental" }] },
+ *   "catalog.json",
+ * );
+ * const states = new Map([["ugc_posts", { organizations: { "1": { lastModifiedAt: 5 } } }]]);
+ * planStreams(streams, states, ["1"], "state.json")[0].cursors?.get("1"); // 5
  * ```
  */
 export function planStreams(
@@ -54,20 +80,13 @@ export function planStreams(
   stateFile: string,
 ): Plan[] {
   return streams.map((stream) => {
-    const incremental = stream.syncMode === "incremental"
-      ? stream.definition.incremental
-      : undefined;
-    if (!incremental) return { stream };
-    const saved = cursorsOf(
-      states.get(stream.definition.name),
-      incremental,
-      organizationIds,
-      `${stateFile}: stream ${stream.definition.name}`,
-    );
-    // Cursors of organizations no longer configured are dropped.
-    const cursors: Cursors = new Map();
-    for (const id of organizationIds) if (saved.has(id)) cursors.set(id, saved.get(id)!);
-    return { stream, cursors };
+    const { name, incremental } = stream.definition;
+    if (stream.syncMode !== "incremental" || !incremental) return { stream };
+    const where = `${stateFile}: stream ${name}`;
+    return {
+      stream,
+      cursors: StreamCursors.fromState(states.get(name), incremental, organizationIds, where),
+    };
   });
 }
 
@@ -77,6 +96,10 @@ export function planStreams(
  *
  * @example
  * ```ts
+ * import type { EngineContext, Plan } from "./engine.ts";
+ *
+ * declare const plans: Plan[];
+ * declare const context: EngineContext;
  * const failed = await readStreams(plans, ["2414183"], context);
  * ```
  */
@@ -85,32 +108,30 @@ export async function readStreams(
   organizationIds: readonly string[],
   context: EngineContext,
 ): Promise<string[]> {
+  const run = new Run(context);
+  // Every partition exists before any is read, so each shared feed knows all its readers.
+  const partitions = plans.map((plan) => organizationIds.map((id) => new Partition(plan, id, run)));
   const outcomes = await Promise.all(
-    plans.map((plan) => readStream(plan, organizationIds, context)),
+    plans.map((plan, index) => readStream(plan, partitions[index], context)),
   );
   return plans.filter((_, index) => !outcomes[index]).map((plan) => plan.stream.definition.name);
 }
 
 async function readStream(
   plan: Plan,
-  organizationIds: readonly string[],
+  partitions: readonly Partition[],
   context: EngineContext,
 ): Promise<boolean> {
   const { output, signal } = context;
-  const definition = plan.stream.definition;
-  const name = definition.name;
+  const name = plan.stream.definition.name;
   output.emit(streamStatusMessage(name, "STARTED"));
   let recordsSinceState = 0;
   let running = false;
   let failed = false;
   const emitState = () => {
-    const streamState = plan.cursors
-      ? stateOf(plan.cursors, definition.incremental!.cursorField)
-      : NO_CURSOR_STATE;
-    output.emit(stateMessage(name, streamState, recordsSinceState));
+    output.emit(stateMessage(name, plan.cursors?.state() ?? NO_CURSOR_STATE, recordsSinceState));
     recordsSinceState = 0;
   };
-  const partitions = organizationIds.map((id) => new Partition(plan, id, context));
   const lookahead = Math.max(1, context.config.maxConcurrentRequests);
   for (const [index, partition] of partitions.entries()) {
     for (const next of partitions.slice(index, index + lookahead)) next.start();
@@ -128,12 +149,7 @@ async function readStream(
       failed = true;
       output.emit(errorTraceMessage(partition.error, name));
     } else if (plan.cursors) {
-      const before = plan.cursors.get(partition.organizationId);
-      const after = partition.cursor;
-      // A cursor never moves backwards.
-      if (after !== undefined && (before === undefined || after > before)) {
-        plan.cursors.set(partition.organizationId, after);
-      }
+      plan.cursors.advance(partition.organizationId, partition.cursor?.close());
       emitState();
     }
   }
@@ -146,147 +162,255 @@ async function readStream(
   return !failed;
 }
 
+/** What the partitions of one read have in common: the clock, the config, the feed passes. */
+class Run {
+  readonly now: number;
+  /** The UTC date of this sync, the same for every record of the run. */
+  readonly syncDate: string;
+  #passes = new Map<Feed, Map<string, { pass: FeedPass; streams: string[] }>>();
+
+  constructor(readonly context: EngineContext) {
+    this.now = context.now();
+    this.syncDate = isoDate(this.now);
+  }
+
+  /** A subscription to the one pass over `feed` for an organization in this run. */
+  subscribe(feed: Feed, organizationId: string, stream: string, wants: FeedWants): Subscription {
+    const byOrganization = this.#passes.get(feed) ?? new Map();
+    this.#passes.set(feed, byOrganization);
+    let entry = byOrganization.get(organizationId);
+    if (!entry) {
+      const streams: string[] = [];
+      const fetchPage = async (start: number, count: number) => {
+        const { elements, where } = await this.fetch(
+          feed.endpoint,
+          "elements",
+          { organizationId, start, count },
+          FEED_PRIORITY,
+          `${streams.length > 1 ? "streams" : "stream"} ${streams.join(", ")}, organization ` +
+            organizationId,
+          (retryAt) => streams.forEach((name) => this.rateLimited(name, retryAt)),
+        );
+        try {
+          for (const item of elements) feed.check(item);
+        } catch (error) {
+          throw systemError(`${where}: ${asConnectorError(error).message}`);
+        }
+        return elements;
+      };
+      entry = { pass: new FeedPass(feed, fetchPage, this.context.signal), streams };
+      byOrganization.set(organizationId, entry);
+    }
+    entry.streams.push(stream);
+    return entry.pass.subscribe(wants);
+  }
+
+  /** Sends one request; returns the elements of its answer and what it was, for messages. */
+  async fetch(
+    endpoint: Endpoint,
+    extract: Extract,
+    context: Omit<RequestContext, "granularity">,
+    priority: number,
+    label: string,
+    onRateLimited: (retryAt: number) => void,
+  ): Promise<{ elements: Row[]; where: string }> {
+    const request = requestOf(endpoint, {
+      granularity: this.context.config.granularity,
+      ...context,
+    });
+    const body = await this.context.client.get({ ...request, label, onRateLimited, priority });
+    const where = `${label}, GET ${request.path}`;
+    return { elements: elementsOf(body, extract, where), where };
+  }
+
+  rateLimited(stream: string, retryAt: number): void {
+    this.context.output.emit(streamStatusMessage(stream, "RUNNING", retryAt));
+  }
+}
+
 /**
- * One stream × organization: fetches its pages into a small buffer as soon as it is
- * started, while the stream writes earlier organizations.
+ * One stream × organization: plans its reading with the stream's cursor, and fetches
+ * its pages into a small buffer as soon as it is started, while the stream writes
+ * earlier organizations.
  */
 class Partition {
   error?: ConnectorError;
-  cursor?: number;
-  #buffer: Row[][] = [];
-  #done = false;
+  readonly cursor?: PartitionCursor;
+  readonly plan: ReadPlan;
+  readonly definition: StreamDefinition;
+  readonly rowContext: RowContext;
+  #since?: Start;
+  #items?: Subscription;
+  #pages = new PageQueue<Row>();
   #started = false;
-  #wake: (() => void) | undefined;
 
-  constructor(
-    readonly plan: Plan,
-    readonly organizationId: string,
-    readonly context: EngineContext,
-  ) {}
+  constructor(readonly stream: Plan, readonly organizationId: string, readonly run: Run) {
+    const definition = this.definition = stream.stream.definition;
+    const { config } = run.context;
+    this.cursor = definition.incremental?.open(stream.cursors?.get(organizationId), {
+      now: run.now,
+      granularity: config.granularity,
+      startDate: config.startDate,
+      lookbackDays: config.lookbackDays,
+    });
+    this.plan = this.cursor?.plan ?? {};
+    this.rowContext = { organizationId, syncDate: run.syncDate };
+    if (this.plan.skip) return;
+    if ("feed" in definition) {
+      const wants = { newerThan: this.plan.newerThan, limit: definition.limit };
+      this.#items = run.subscribe(definition.feed, organizationId, definition.name, wants);
+    } else if (typeof definition.partitions === "object") {
+      const { parent, since } = definition.partitions;
+      this.#since = since(run.now, config.startDate);
+      const wants = { from: this.#since.start };
+      this.#items = run.subscribe(parent, organizationId, definition.name, wants);
+    }
+  }
+
+  get label(): string {
+    return `stream ${this.definition.name}, organization ${this.organizationId}`;
+  }
 
   start(): void {
     if (this.#started) return;
     this.#started = true;
     this.#produce().catch((error) => {
-      if (!this.context.signal.aborted) this.error = asConnectorError(error);
+      if (!this.run.context.signal.aborted) this.error = asConnectorError(error);
     }).finally(() => {
-      this.#done = true;
-      this.#notify();
+      this.#items?.cancel();
+      this.#pages.end();
     });
   }
 
-  async *pages(): AsyncGenerator<Row[]> {
+  /** The partition's pages of records; a failure ends them and is kept in `error`. */
+  pages(): AsyncIterable<Row[]> {
     this.start();
-    for (;;) {
-      const rows = this.#buffer.shift();
-      if (rows) {
-        this.#notify();
-        yield rows;
-      } else if (this.#done) {
-        return;
-      } else {
-        await new Promise<void>((resolve) => (this.#wake = resolve));
+    return this.#pages;
+  }
+
+  async #push(rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    for (const row of rows) this.cursor?.observe(row);
+    await this.#pages.room(PAGES_AHEAD, this.run.context.signal);
+    this.#pages.put(rows);
+  }
+
+  async #produce(): Promise<void> {
+    if (this.plan.skip) return;
+    this.#warnIfClamped();
+    const definition = this.definition;
+    if (typeof definition.partitions === "object") {
+      await this.#produceBatches(definition as BatchStream);
+    } else if ("feed" in definition) {
+      for await (const items of this.#items!) {
+        // Feed items are shared with the other streams of the pass: each gets its own copy.
+        await this.#push(items.map((item) => definition.toRow({ ...item }, this.rowContext)));
+      }
+    } else {
+      const { elements, where } = await this.#fetch(definition.endpoint, definition.extract, {
+        window: this.plan.window,
+      });
+      await this.#push(
+        this.#rows(elements, where, (element) => definition.toRow(element, this.rowContext)),
+      );
+    }
+  }
+
+  async #produceBatches(definition: BatchStream): Promise<void> {
+    const { accepts, parent } = definition.partitions;
+    const skipped: string[] = [];
+    let number = 0;
+    try {
+      const batches = batchesOf(
+        this.#items!,
+        definition.partitions,
+        this.#since!.start,
+        (id) => skipped.push(id),
+      );
+      for await (const batch of batches) {
+        number += 1;
+        const what = `batch ${number} (${batch.ids.length} ${batch.group} ids from ${
+          batch.ids[0]
+        })`;
+        const { elements, where } = await this.#fetch(
+          definition.endpoint,
+          definition.extract,
+          { batch },
+          what,
+        );
+        const byId = new Map<string, Row>();
+        for (const element of elements) {
+          const id = definition.idOf(element);
+          if (id === undefined) {
+            throw systemError(
+              `LinkedIn's answer to ${where} has an element about none of the requested ` +
+                `${parent.name}: ${JSON.stringify(element).slice(0, 200)}`,
+            );
+          }
+          byId.set(id, element);
+        }
+        // Only within an answer that succeeded may a missing element stand for "nothing".
+        const found = batch.ids.flatMap((id) => {
+          const element = byId.get(id) ?? definition.absent?.(id, batch, this.rowContext);
+          return element ? [{ id, element }] : [];
+        });
+        await this.#push(
+          this.#rows(
+            found,
+            where,
+            ({ id, element }) => definition.toRow(element, { ...this.rowContext, parentId: id }),
+          ),
+        );
+      }
+    } finally {
+      if (skipped.length > 0) {
+        this.run.context.output.emit(logMessage(
+          "WARN",
+          `${this.label}: skipped ${skipped.length} of the ${parent.name} because this stream ` +
+            `can only ask about ${accepts}: ${skipped.join(", ")}.`,
+        ));
       }
     }
   }
 
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  async #push(rows: Row[]): Promise<void> {
-    while (this.#buffer.length >= PAGES_AHEAD && !this.context.signal.aborted) {
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-    this.#buffer.push(rows);
-    this.#notify();
-  }
-
-  async #produce(): Promise<void> {
-    const definition = this.plan.stream.definition;
-    const incremental = definition.incremental;
-    const saved = this.plan.cursors?.get(this.organizationId);
-    if (incremental?.kind === "window") return await this.#produceWindow(definition, saved);
-    if (definition.paging.kind === "none") {
-      await this.#push(await this.#fetch(definition, {}));
-      return;
-    }
-    const pageSize = definition.paging.pageSize;
-    const stopAt = incremental?.kind === "newest_first" && this.plan.cursors ? saved : undefined;
-    let newest = saved;
-    for (let start = 0;; start += pageSize) {
-      const page = await this.#fetch(definition, { start, count: pageSize });
-      const rows = stopAt === undefined
-        ? page
-        // Strictly newer: the post at the cursor was emitted by the run that saved it.
-        : page.filter((row) => (row.lastModifiedAt as number) > stopAt);
-      for (const row of rows) newest = Math.max(newest ?? 0, row.lastModifiedAt as number);
-      if (rows.length > 0) await this.#push(rows);
-      // Pages come newest first: once one reaches the cursor, the rest are older.
-      if (page.length < pageSize || rows.length < page.length) break;
-    }
-    this.cursor = newest;
-  }
-
-  async #produceWindow(definition: StreamDefinition, saved: number | undefined): Promise<void> {
-    const { config, output } = this.context;
-    const plan = planWindow({
-      now: this.context.now(),
-      granularity: config.granularity,
-      startDate: config.startDate,
-      cursor: saved,
-      lookbackDays: config.lookbackDays,
-    });
-    if (plan.clampedFrom !== undefined && plan.window) {
-      output.emit(logMessage(
-        "WARN",
-        `${definition.name}, organization ${this.organizationId}: LinkedIn serves statistics for about ` +
-          `12 months only, so reading starts on ${isoDate(plan.window.start)} instead of ` +
-          `${isoDate(plan.clampedFrom)}.`,
-      ));
-    }
-    if (!plan.window) {
-      this.cursor = saved;
-      return;
-    }
-    await this.#push(await this.#fetch(definition, { window: plan.window }));
-    this.cursor = plan.window.end;
-  }
-
-  async #fetch(
-    definition: StreamDefinition,
-    extra: { start?: number; count?: number; window?: { start: number; end: number } },
-  ): Promise<Row[]> {
-    const { client, config, output } = this.context;
-    const request = {
-      organizationId: this.organizationId,
-      granularity: config.granularity,
-      ...extra,
-    };
-    const label = `stream ${definition.name}, organization ${this.organizationId}`;
-    const path = definition.path(request);
-    const body = await client.get({
-      path,
-      query: encodeQuery(definition.query(request)),
-      scope: definition.scope,
-      label,
-      onRateLimited: (retryAt) =>
-        output.emit(streamStatusMessage(definition.name, "RUNNING", retryAt)),
-    });
-    const where = `${label}, GET ${path}`;
-    const elements = elementsOf(body, definition, where);
+  #rows<T>(elements: readonly T[], where: string, toRow: (element: T) => Row): Row[] {
     try {
-      return elements.map((element) => definition.toRow(element, this.organizationId));
+      return elements.map(toRow);
     } catch (error) {
       throw systemError(`${where}: ${asConnectorError(error).message}`);
     }
   }
+
+  #fetch(
+    endpoint: Endpoint,
+    extract: Extract,
+    context: Pick<RequestContext, "window" | "batch">,
+    what?: string,
+  ): Promise<{ elements: Row[]; where: string }> {
+    return this.run.fetch(
+      endpoint,
+      extract,
+      { organizationId: this.organizationId, ...context },
+      context.batch ? BATCH_PRIORITY : 0,
+      what ? `${this.label}, ${what}` : this.label,
+      (retryAt) => this.run.rateLimited(this.definition.name, retryAt),
+    );
+  }
+
+  #warnIfClamped(): void {
+    const clampedFrom = this.plan.clampedFrom ?? this.#since?.clampedFrom;
+    const start = this.plan.window?.start ?? this.#since?.start;
+    if (clampedFrom === undefined || start === undefined) return;
+    this.run.context.output.emit(logMessage(
+      "WARN",
+      `${this.label}: LinkedIn serves statistics for about 12 months only, so reading starts on ` +
+        `${isoDate(start)} instead of ${isoDate(clampedFrom)}.`,
+    ));
+  }
 }
 
-function elementsOf(body: unknown, definition: StreamDefinition, where: string): Row[] {
-  if (definition.extract === "body") {
+function elementsOf(body: unknown, extract: Extract, where: string): Row[] {
+  if (extract === "body") {
     if (!isJsonObject(body)) {
       throw systemError(`LinkedIn's answer to ${where} is not a JSON object.`);
     }

@@ -18,8 +18,11 @@ export interface HttpOptions {
   /** Cancels everything (SIGTERM, closed stdout). */
   signal: AbortSignal;
   log(level: LogLevel, message: string): void;
-  /** Runs one attempt under the connector's concurrency limit. */
-  limit<T>(attempt: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one attempt under the connector's concurrency limit; waiting attempts of a
+   * higher `priority` go first.
+   */
+  limit<T>(attempt: () => Promise<T>, priority: number): Promise<T>;
 }
 
 /** Called while a request backs off after a 429, with the time it will retry. */
@@ -32,6 +35,8 @@ export interface HttpRequest {
   /** Names what was asked, e.g. "stream shares, GET /rest/posts". */
   label: string;
   onRateLimited?: RateLimitListener;
+  /** Higher goes first when requests wait for the concurrency limit; default 0. */
+  priority?: number;
 }
 
 /** A complete answer: status, headers and the parsed JSON body (if any). */
@@ -106,13 +111,19 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
  *
  * @example
  * ```ts
- * const response = await send({ url, init: { headers }, label: "GET /rest/posts" }, options);
+ * declare const options: HttpOptions;
+ * const response = await send({
+ *   url: "https://api.linkedin.com/rest/posts?q=author&author=urn%3Ali%3Aorganization%3A1",
+ *   init: { headers: { "linkedin-version": "202608" } },
+ *   label: "GET /rest/posts",
+ * }, options);
  * ```
  */
 export async function send(request: HttpRequest, options: HttpOptions): Promise<HttpResponse> {
   let lastStatus: number | undefined;
   try {
-    return await pRetry(() => options.limit(() => attempt(request, options)), {
+    const priority = request.priority ?? 0;
+    return await pRetry(() => options.limit(() => attempt(request, options), priority), {
       retries: MAX_ATTEMPTS - 1,
       minTimeout: 0,
       maxTimeout: 0,

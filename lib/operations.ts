@@ -4,27 +4,30 @@
  *
  * @module
  */
-import pLimit from "p-limit";
+import PQueue from "p-queue";
 import { tokenSource } from "./auth.ts";
 import { configuredStreams, discoveredCatalog } from "./catalog.ts";
 import { LinkedInClient } from "./client.ts";
-import { exitCodeOf, type Invocation, type Runtime } from "./commands.ts";
 import type { Config } from "./config.ts";
 import { planStreams, readStreams } from "./engine.ts";
 import { asConnectorError } from "./errors.ts";
 import { isJsonObject, readJsonFile } from "./files.ts";
 import type { HttpOptions } from "./http.ts";
+import { exitCodeOf, type Invocation, type Runtime } from "./invocation.ts";
 import { resolveOrganizations } from "./organizations.ts";
 import type { Output } from "./output.ts";
 import { connectionStatusMessage, logMessage } from "./protocol.ts";
-import { organizationUrn, query } from "./restli.ts";
 import { streamStates } from "./state.ts";
+import { checkRequests } from "./streams.ts";
 
 /**
  * `discover`: validates the config and prints the catalog, without any request.
  *
  * @example
  * ```ts
+ * import type { Runtime } from "./invocation.ts";
+ *
+ * declare const runtime: Runtime;
  * await discover({ command: "discover", config: "config.json", debug: false }, runtime);
  * ```
  */
@@ -50,12 +53,12 @@ async function loadConfig(path: string, output: Output): Promise<Config> {
 
 function connect(config: Config, invocation: Invocation, runtime: Runtime): LinkedInClient {
   const { output, signal } = runtime;
-  const limit = pLimit(config.maxConcurrentRequests);
+  const queue = new PQueue({ concurrency: config.maxConcurrentRequests });
   const http: HttpOptions = {
     timeoutMs: config.requestTimeoutMs,
     backoffScale: config.backoffScale,
     signal,
-    limit: (attempt) => limit(attempt),
+    limit: (attempt, priority) => queue.add(attempt, { priority }),
     log: (level, message) => {
       if (level !== "DEBUG" || invocation.debug) output.emit(logMessage(level, message));
     },
@@ -74,6 +77,9 @@ function connect(config: Config, invocation: Invocation, runtime: Runtime): Link
  *
  * @example
  * ```ts
+ * import type { Runtime } from "./invocation.ts";
+ *
+ * declare const runtime: Runtime;
  * await check({ command: "check", config: "config.json", debug: false }, runtime);
  * ```
  */
@@ -100,16 +106,9 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
   return 0;
 }
 
-// One cheap call per scope: the lookup needs rw_organization_admin, posts need r_organization_social.
+// One cheap call per scope, as the streams would send it.
 async function checkOrganization(client: LinkedInClient, id: string): Promise<void> {
-  const label = "check";
-  await client.get({ path: `/rest/organizations/${id}`, scope: "rw_organization_admin", label });
-  await client.get({
-    path: "/rest/posts",
-    query: query({ q: "author", author: organizationUrn(id), count: 1 }),
-    scope: "r_organization_social",
-    label,
-  });
+  for (const request of checkRequests(id)) await client.get({ ...request, label: "check" });
 }
 
 /**
@@ -117,6 +116,9 @@ async function checkOrganization(client: LinkedInClient, id: string): Promise<vo
  *
  * @example
  * ```ts
+ * import type { Runtime } from "./invocation.ts";
+ *
+ * declare const runtime: Runtime;
  * await read({ command: "read", config: "c.json", catalog: "cat.json", debug: false }, runtime);
  * ```
  */

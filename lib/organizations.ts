@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LinkedInClient } from "./client.ts";
+import type { ApiClient } from "./client.ts";
 import { configError, systemError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
 import { organizationIdOf, query } from "./restli.ts";
@@ -16,12 +16,15 @@ const ACL_PAGE_SIZE = 100;
  *
  * @example
  * ```ts
+ * import type { ApiClient } from "./client.ts";
+ *
+ * declare const client: ApiClient;
  * const ids = await resolveOrganizations(["2414183"], client); // ["2414183"]
  * ```
  */
 export async function resolveOrganizations(
   configured: readonly string[] | undefined,
-  client: LinkedInClient,
+  client: ApiClient,
 ): Promise<string[]> {
   if (configured?.length) return [...configured];
   const ids = await administeredOrganizations(client);
@@ -41,10 +44,13 @@ export async function resolveOrganizations(
  *
  * @example
  * ```ts
+ * import type { ApiClient } from "./client.ts";
+ *
+ * declare const client: ApiClient;
  * await administeredOrganizations(client); // ["2414183", "5515715"]
  * ```
  */
-export async function administeredOrganizations(client: LinkedInClient): Promise<string[]> {
+export async function administeredOrganizations(client: ApiClient): Promise<string[]> {
   const ids = new Set<string>();
   for (let start = 0;; start += ACL_PAGE_SIZE) {
     const body = await client.get({

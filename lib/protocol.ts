@@ -118,6 +118,8 @@ export function streamStatusMessage(
  *
  * @example
  * ```ts
+ * import { configError } from "./errors.ts";
+ *
  * errorTraceMessage(configError("bad org_id")).trace;
  * ```
  */

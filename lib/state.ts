@@ -1,17 +1,12 @@
 /**
  * Incoming state: the `--state` file in the current per-stream format or the
- * older shapes, validated per stream, and the cursors kept per organization.
- *
- * Stream state format: `{"organizations": {"<id>": {"<cursorField>": <epoch ms>}}}`.
+ * older shapes, split into each stream's raw state. What a stream's state holds
+ * is read by its cursor (`lib/cursors.ts`).
  *
  * @module
  */
 import { configError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
-import type { Incremental } from "./streams.ts";
-
-/** Cursors of one stream, by organization id. */
-export type Cursors = Map<string, number>;
 
 /** The stream state a full-refresh stream reports at its end (as the Python CDK does). */
 export const NO_CURSOR_STATE = { __ab_no_cursor_state_message: true } as const;
@@ -64,72 +59,4 @@ export function streamStates(raw: unknown, fileName: string): Map<string, unknow
     states.set(name, (stream as Record<string, unknown>).stream_state);
   });
   return states;
-}
-
-/**
- * Reads the cursors of an incremental stream from its raw state. An older shape
- * with one cursor for the whole stream (`{"timeRangeEnd": 1700000000000}`, as
- * Airbyte's own connector kept it) applies to every organization in `organizationIds`.
- *
- * @example
- * ```ts
- * cursorsOf({ organizations: { "1": { lastModifiedAt: 5 } } }, { kind: "newest_first", cursorField: "lastModifiedAt" }, ["1"], "state.json: ugc_posts");
- * // Map { "1" => 5 }
- * ```
- */
-export function cursorsOf(
-  raw: unknown,
-  incremental: Incremental,
-  organizationIds: readonly string[],
-  where: string,
-): Cursors {
-  const cursors: Cursors = new Map();
-  if (raw === null || raw === undefined) return cursors;
-  if (!isJsonObject(raw)) throw configError(`${where}: stream_state must be an object.`);
-  const field = incremental.cursorField;
-  if (raw.organizations === undefined) {
-    if (raw[field] === undefined) return cursors;
-    const legacy = epochMs(raw[field], `${where}: stream_state.${field}`);
-    for (const id of organizationIds) cursors.set(id, legacy);
-    return cursors;
-  }
-  if (!isJsonObject(raw.organizations)) {
-    throw configError(
-      `${where}: stream_state.organizations must be an object keyed by organization id.`,
-    );
-  }
-  for (const [id, value] of Object.entries(raw.organizations)) {
-    const path = `${where}: stream_state.organizations.${id}`;
-    if (!isJsonObject(value)) {
-      throw configError(`${path} must be an object like {"${field}": <epoch ms>}.`);
-    }
-    cursors.set(id, epochMs(value[field], `${path}.${field}`));
-  }
-  return cursors;
-}
-
-/**
- * The stream state to emit: the cursors of the configured organizations.
- *
- * @example
- * ```ts
- * stateOf(new Map([["1", 5]]), "lastModifiedAt"); // { organizations: { "1": { lastModifiedAt: 5 } } }
- * ```
- */
-export function stateOf(cursors: Cursors, cursorField: string): Record<string, unknown> {
-  const organizations: Record<string, unknown> = {};
-  for (const [id, cursor] of cursors) organizations[id] = { [cursorField]: cursor };
-  return { organizations };
-}
-
-function epochMs(value: unknown, path: string): number {
-  const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof number !== "number" || !Number.isSafeInteger(number) || number < 0) {
-    throw configError(
-      `${path} must be a time in epoch milliseconds (a non-negative integer); got ${
-        JSON.stringify(value)
-      }.`,
-    );
-  }
-  return number;
 }

@@ -109,6 +109,34 @@ export interface WindowPlan {
   clampedFrom?: number;
 }
 
+/** Where reading starts, and the configured start when it had to be moved up. */
+export interface Start {
+  start: number;
+  clampedFrom?: number;
+}
+
+/**
+ * Where a first read of statistics starts: the start date (or 12 months back when
+ * none is set), in whole buckets, never earlier than LinkedIn serves.
+ *
+ * @example
+ * ```ts
+ * const now = Date.UTC(2026, 10, 23, 9);
+ * earliestStart(now, "DAY", Date.UTC(2026, 0, 1)); // { start: Date.UTC(2026, 0, 1) }
+ * earliestStart(now, "DAY", Date.UTC(2020, 0, 1)).clampedFrom === Date.UTC(2020, 0, 1); // true
+ * ```
+ */
+export function earliestStart(
+  now: number,
+  granularity: Granularity,
+  startDate: number | undefined,
+): Start {
+  const oldest = oldestBucketStart(now, granularity);
+  if (startDate === undefined) return { start: oldest };
+  const wanted = floorToBucket(startDate, granularity);
+  return wanted < oldest ? { start: oldest, clampedFrom: wanted } : { start: wanted };
+}
+
 /**
  * Plans the one window to request: from the cursor minus the lookback (or the
  * start date, or 12 months back) to the newest finished bucket, in whole buckets,
@@ -123,16 +151,14 @@ export interface WindowPlan {
  */
 export function planWindow(input: WindowInput): WindowPlan {
   const { now, granularity } = input;
-  const oldest = oldestBucketStart(now, granularity);
-  const wanted = input.cursor !== undefined
-    ? floorToBucket(input.cursor - input.lookbackDays * DAY_MS, granularity)
-    : input.startDate !== undefined
-    ? floorToBucket(input.startDate, granularity)
-    : oldest;
-  const start = Math.max(wanted, oldest);
+  const first = input.cursor !== undefined
+    ? earliestStart(now, granularity, input.cursor - input.lookbackDays * DAY_MS)
+    : earliestStart(now, granularity, input.startDate);
   const end = newestBucketEnd(now, granularity);
-  const plan: WindowPlan = wanted < oldest ? { clampedFrom: wanted } : {};
-  if (end > start) plan.window = { start, end };
+  const plan: WindowPlan = first.clampedFrom !== undefined
+    ? { clampedFrom: first.clampedFrom }
+    : {};
+  if (end > first.start) plan.window = { start: first.start, end };
   return plan;
 }
 

@@ -46,11 +46,11 @@ const entry = (name: string, syncMode: unknown) => ({
   destination_sync_mode: "append",
 });
 
-Deno.test("catalog: the discovered catalog has 10 unique streams", () => {
+Deno.test("catalog: the discovered catalog has 11 unique streams", () => {
   const { streams } = discoveredCatalog();
-  assert.equal(streams.length, 10);
+  assert.equal(streams.length, 11);
   const names = streams.map((s) => s.name as string);
-  assert.equal(new Set(names).size, 10);
+  assert.equal(new Set(names).size, 11);
   assert.deepEqual(names, STREAMS.map((s) => s.name));
   for (const stream of streams) {
     assert.equal(typeof stream.name, "string");
@@ -96,10 +96,11 @@ Deno.test("catalog: incremental streams announce a source-defined, resumable cur
     assert.ok(isScalarSchema(schema), `${stream.name}: cursor ${cursor.join(".")} is not a scalar`);
   }
   assert.equal(incremental, STREAMS.filter((s) => s.incremental).length);
-  assert.ok(incremental >= 4, "ugc_posts and the three time-bound streams are incremental");
+  assert.equal(incremental, 5, "ugc_posts, post_statistics and the time-bound streams");
   for (
     const name of [
       "ugc_posts",
+      "post_statistics",
       "follower_statistics_time_bound",
       "page_statistics_time_bound",
       "share_statistics_time_bound",
@@ -110,6 +111,13 @@ Deno.test("catalog: incremental streams announce a source-defined, resumable cur
   assert.deepEqual(syncModesOf(streamNamed("shares")!), ["full_refresh"]);
   assert.deepEqual(airbyteStream(streamNamed("ugc_posts")!).default_cursor_field, [
     "lastModifiedAt",
+  ]);
+  assert.deepEqual(airbyteStream(streamNamed("post_statistics")!).default_cursor_field, [
+    "snapshotDate",
+  ]);
+  assert.deepEqual(airbyteStream(streamNamed("post_statistics")!).source_defined_primary_key, [
+    ["post"],
+    ["snapshotDate"],
   ]);
 });
 

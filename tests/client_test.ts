@@ -6,10 +6,13 @@ import {
   DEFAULT_LINKEDIN_VERSION,
   laterVersions,
   LinkedInClient,
+  MAX_QUERY_LENGTH,
 } from "../lib/client.ts";
 import type { HttpOptions } from "../lib/http.ts";
 import type { LogLevel } from "../lib/protocol.ts";
+import { organizationUrn, query } from "../lib/restli.ts";
 import { assertConnectorErrorAsync } from "./assertions.ts";
+import { LinkedInSimulator } from "./simulator/mod.ts";
 
 interface Seen {
   path: string;
@@ -453,4 +456,105 @@ Deno.test("client: 404 and unexpected statuses", async () => {
       );
     },
   );
+});
+
+/** A per-post statistics query of the organization's posts, both kinds, every post. */
+function postStatisticsQuery(sim: LinkedInSimulator, organizationId: string): string {
+  const ids = sim.posts(organizationId).map((post) => post.id as string);
+  return query({
+    q: "organizationalEntity",
+    organizationalEntity: organizationUrn(organizationId),
+    shares: ids.filter((id) => id.startsWith("urn:li:share:")),
+    ugcPosts: ids.filter((id) => id.startsWith("urn:li:ugcPost:")),
+  });
+}
+
+Deno.test("client: a query over 4,000 characters is tunneled, and LinkedIn answers it like a GET", async () => {
+  const sim = await LinkedInSimulator.start();
+  try {
+    const { source } = fakeTokens(false, [sim.accessToken]);
+    const client = new LinkedInClient(sim.url, undefined, source, httpOptions().options);
+    const long = postStatisticsQuery(sim, "2414183");
+    assert.ok(long.length > MAX_QUERY_LENGTH, `${long.length} characters`);
+    const request = {
+      path: "/rest/organizationalEntityShareStatistics",
+      query: long,
+      scope: "rw_organization_admin",
+      label: "stream post_statistics",
+    } as const;
+    const body = await client.get(request) as { elements: Record<string, unknown>[] };
+    const [sent] = sim.requests;
+    assert.equal(sent.method, "POST");
+    assert.equal(sent.tunneled, true);
+    assert.equal(sent.status, 200);
+    assert.equal(sent.query, long, "the query is the form body");
+    assert.equal(sent.headers["x-http-method-override"], "GET");
+    assert.equal(sent.headers["content-type"], "application/x-www-form-urlencoded");
+    assert.equal(sent.headers["linkedin-version"], DEFAULT_LINKEDIN_VERSION);
+    assert.equal(sent.headers["x-restli-protocol-version"], "2.0.0");
+    assert.equal(sent.headers.authorization, `Bearer ${sim.accessToken}`);
+    // The same answer as LinkedIn gives to each post: every post with activity, once.
+    const expected = sim.posts("2414183").flatMap((post) => {
+      const element = sim.postStatistics("2414183", post.id as string);
+      return element ? [element] : [];
+    });
+    const key = (element: Record<string, unknown>) => String(element.share ?? element.ugcPost);
+    assert.deepEqual(
+      [...body.elements].sort((a, b) => key(a).localeCompare(key(b))),
+      expected.sort((a, b) => key(a).localeCompare(key(b))),
+    );
+    // Sent as a GET, the same query is refused as too long.
+    const get = await fetch(`${sim.url}${request.path}?${long}`, {
+      headers: { authorization: `Bearer ${sim.accessToken}`, "linkedin-version": "202608" },
+    });
+    assert.equal(get.status, 414);
+    await get.body?.cancel();
+  } finally {
+    await sim.close();
+  }
+});
+
+Deno.test("client: a query of up to 4,000 characters goes in the URL", async () => {
+  await withServer(() => json(200, { elements: [] }), async (baseUrl, seen) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    const filler = "x".repeat(MAX_QUERY_LENGTH - "q=".length);
+    await client.get({ ...REQUEST, query: `q=${filler}` });
+    assert.equal(seen[0].search, `?q=${filler}`);
+    await client.get({ ...REQUEST, query: `q=${filler}x` });
+    assert.equal(seen[1].search, "", "one character more is tunneled");
+  });
+});
+
+Deno.test("client: 414 is not retried and names the endpoint", async () => {
+  const sim = await LinkedInSimulator.start();
+  try {
+    sim.inject({ endpoint: "postStatistics", action: { html: true, status: 414 } });
+    const { source } = fakeTokens(false, [sim.accessToken]);
+    const { options, logs } = httpOptions();
+    const client = new LinkedInClient(sim.url, undefined, source, options);
+    const error = await assertConnectorErrorAsync(
+      client.get({
+        path: "/rest/organizationalEntityShareStatistics",
+        query: query({
+          q: "organizationalEntity",
+          organizationalEntity: organizationUrn("2414183"),
+          shares: [
+            sim.posts("2414183").find((p) => String(p.id).includes(":share:"))!.id as string,
+          ],
+        }),
+        scope: "rw_organization_admin",
+        label: "stream post_statistics, organization 2414183",
+      }),
+      "system_error",
+      "too long",
+      "HTTP 414",
+      "stream post_statistics, organization 2414183, GET /rest/organizationalEntityShareStatistics",
+    );
+    assert.ok(!error.message.includes("<html"), error.message);
+    assert.equal(sim.count("postStatistics"), 1);
+    assert.deepEqual(logs.filter((log) => log.level === "WARN"), []);
+  } finally {
+    await sim.close();
+  }
 });

@@ -15,7 +15,7 @@ import {
   statusesOf,
   Workspace,
 } from "./harness.ts";
-import { LinkedInSimulator } from "./simulator.ts";
+import { LinkedInSimulator } from "./simulator/mod.ts";
 import { STREAMS } from "../lib/streams.ts";
 
 const sim = await LinkedInSimulator.start();
@@ -53,7 +53,12 @@ try {
     );
   }
   const post = recordsOf(read.messages, "ugc_posts")[0];
-  console.log(`\nA ugc_posts record:\n${JSON.stringify(post, null, 2).slice(0, 800)}\n`);
+  const statistics = recordsOf(read.messages, "post_statistics")
+    .find((record) => record.totalShareStatistics.impressionCount > 0);
+  for (const [stream, record] of [["ugc_posts", post], ["post_statistics", statistics]]) {
+    console.log(`\nA ${stream} record:\n${JSON.stringify(record, null, 2).slice(0, 800)}`);
+  }
+  console.log();
   for (const error of errorsOf(read.messages)) console.log(`ERROR: ${error.message}`);
   if (
     check.code !== 0 || status?.status !== "SUCCEEDED" || discover.code !== 0 || read.code !== 0

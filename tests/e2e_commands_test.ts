@@ -20,7 +20,7 @@ import {
   withSimulator,
 } from "./harness.ts";
 
-const INCREMENTAL = ["ugc_posts", ...TIME_BOUND_STREAMS];
+const INCREMENTAL = ["ugc_posts", "post_statistics", ...TIME_BOUND_STREAMS];
 const SECRET_FIELDS = ["client_id", "client_secret", "refresh_token", "access_token"];
 
 type Json = Record<string, unknown>;
@@ -220,7 +220,7 @@ Deno.test("check without organizations checks every administered one, found thro
   });
 });
 
-Deno.test("discover lists the ten streams with schemas, sync modes and keys, without any request", async () => {
+Deno.test("discover lists the eleven streams with schemas, sync modes and keys, without any request", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = workspace.file("config.json", configFor(sim));
     const run = await runConnector(["discover", "--config", config]);
@@ -245,6 +245,8 @@ Deno.test("discover lists the ten streams with schemas, sync modes and keys, wit
       const key = stream.source_defined_primary_key as string[][];
       const expectedKey = name === "shares" || name === "ugc_posts"
         ? [["id"]]
+        : name === "post_statistics"
+        ? [["post"], ["snapshotDate"]]
         : TIME_BOUND_STREAMS.includes(name)
         ? [["organizationId"], ["timeRangeStart"]]
         : [["organizationId"]];
@@ -255,7 +257,11 @@ Deno.test("discover lists the ten streams with schemas, sync modes and keys, wit
         assert.ok(![type].flat().some((t) => t === "object" || t === "array"), `${name}.${field}`);
       }
       if (incremental) {
-        const cursor = name === "ugc_posts" ? "lastModifiedAt" : "timeRangeEnd";
+        const cursor = name === "ugc_posts"
+          ? "lastModifiedAt"
+          : name === "post_statistics"
+          ? "snapshotDate"
+          : "timeRangeEnd";
         assert.equal(stream.source_defined_cursor, true, name);
         assert.deepEqual(stream.default_cursor_field, [cursor], name);
         assert.ok(cursor in properties, `${name}: cursor ${cursor} is in the schema`);
@@ -293,7 +299,7 @@ Deno.test("a JSONC config with comments and trailing commas is accepted", async 
     );
     const discover = await runConnector(["discover", "--config", config]);
     assert.equal(discover.code, 0, discover.stderr);
-    assert.equal(onlyMessage(discover, "CATALOG").catalog.streams.length, 10);
+    assert.equal(onlyMessage(discover, "CATALOG").catalog.streams.length, 11);
   });
 });
 

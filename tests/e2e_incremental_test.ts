@@ -25,7 +25,7 @@ import {
   TIME_BOUND_STREAMS,
   withSimulator,
 } from "./harness.ts";
-import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator.ts";
+import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator/mod.ts";
 
 const STATISTICS = new Set(Object.values(TIME_BOUND_ENDPOINTS));
 const YEAR_2100 = Date.UTC(2100, 0, 1);

@@ -18,7 +18,7 @@ import {
   runConnector,
   Workspace,
 } from "./harness.ts";
-import { LinkedInSimulator } from "./simulator.ts";
+import { LinkedInSimulator } from "./simulator/mod.ts";
 
 type Content = unknown;
 

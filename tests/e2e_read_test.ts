@@ -25,8 +25,9 @@ import {
   TIME_BOUND_ENDPOINTS,
   TIME_BOUND_STREAMS,
   withSimulator,
+  ZERO_SHARE_STATISTICS,
 } from "./harness.ts";
-import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator.ts";
+import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator/mod.ts";
 
 const PRIMARY_KEYS: Record<string, string[]> = {
   organization_lookup: ["organizationId"],
@@ -39,6 +40,7 @@ const PRIMARY_KEYS: Record<string, string[]> = {
   follower_statistics_time_bound: ["organizationId", "timeRangeStart"],
   page_statistics_time_bound: ["organizationId", "timeRangeStart"],
   share_statistics_time_bound: ["organizationId", "timeRangeStart"],
+  post_statistics: ["post", "snapshotDate"],
 };
 const LIFETIME: Record<string, string> = {
   follower_statistics: "followerStatistics",
@@ -138,12 +140,19 @@ async function served(sim: LinkedInSimulator, request: RecordedRequest): Promise
   return await response.json();
 }
 
+/** The UTC dates a run may have stamped on its snapshots (it may cross midnight). */
+const syncDates = (
+  run: { startedAt: number; endedAt: number },
+) => [
+  ...new Set([run.startedAt, run.endedAt].map((ms) => new Date(ms).toISOString().slice(0, 10))),
+];
+
 const orgOf = (request: RecordedRequest) =>
   /urn(?::|%3A)li(?::|%3A)organization(?::|%3A)(\d+)|\/organizations\/(\d+)/i.exec(
     request.path + "?" + request.query,
   )?.slice(1).find(Boolean);
 
-Deno.test("full read of all ten streams: statuses, states, values, requests and headers", async () => {
+Deno.test("full read of all eleven streams: statuses, states, values, requests and headers", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = configFor(sim, { org_id: ORG });
     const run = await runRead(workspace, config, catalogFor());
@@ -156,14 +165,17 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
       assert.ok(recordsOf(run.messages, stream).length > 0, `${stream} has records`);
     }
 
-    // Values equal what the simulator serves.
+    // Values equal what the simulator serves; lifetime values carry the date of the sync.
     const rows = (stream: string) => recordsOf(run.messages, stream);
+    const [snapshotDate] = rows("organization_lookup").map((row) => row.snapshotDate);
+    assert.ok(syncDates(run).includes(snapshotDate), snapshotDate);
     assert.deepEqual(rows("organization_lookup"), [{
       ...sim.organization(ORG),
       organizationId: ORG,
+      snapshotDate,
     }]);
     assert.deepEqual(rows("total_follower_count"), [
-      { firstDegreeSize: sim.followerCount(ORG), organizationId: ORG },
+      { firstDegreeSize: sim.followerCount(ORG), organizationId: ORG, snapshotDate },
     ]);
     const posts = sim.posts(ORG).map((post) => ({ ...post, organizationId: ORG }));
     assert.equal(posts.length, 250);
@@ -186,7 +198,7 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
       assert.equal(mine.length, 1, `${stream}: one request for one organization`);
       const body = await served(sim, mine[0]);
       expected[stream] = (body.elements as Json[]).map((element) => {
-        if (!timeBound) return { ...element, organizationId: ORG };
+        if (!timeBound) return { ...element, organizationId: ORG, snapshotDate };
         const range = element.timeRange as { start: number; end: number };
         return {
           ...element,
@@ -206,31 +218,76 @@ Deno.test("full read of all ten streams: statuses, states, values, requests and 
     assert.ok(Array.isArray(rows("follower_statistics")[0].followerCountsBySeniority));
     assert.ok(rows("share_statistics")[0].totalShareStatistics.impressionCount > 0);
 
+    // Every post (all published within 12 months) has its lifetime statistics, zeros where
+    // LinkedIn leaves a post out.
+    const statistics = rows("post_statistics");
+    // In batches of one URN kind, so not in feed order.
+    assert.deepEqual(
+      statistics.map((row) => row.post).sort(),
+      posts.map((post) => String((post as Json).id)).sort(),
+    );
+    let absent = 0;
+    for (const row of statistics) {
+      const kind = row.post.startsWith("urn:li:share:") ? "share" : "ugcPost";
+      const element = sim.postStatistics(ORG, row.post) ?? (absent++, {
+        organizationalEntity: `urn:li:organization:${ORG}`,
+        [kind]: row.post,
+        totalShareStatistics: ZERO_SHARE_STATISTICS,
+      });
+      assert.deepEqual(row, { ...element, organizationId: ORG, post: row.post, snapshotDate });
+    }
+    assert.ok(absent > 0 && absent < statistics.length, `${absent} posts without activity`);
+
     // The minimum of requests: one per lifetime stream, one window per time-bound stream,
-    // 250 posts in three pages of 100 and one page of 50 for shares.
+    // 250 posts in three pages of 100 (shared by ugc_posts, shares and post_statistics), and
+    // per-post statistics for 50 posts of one kind at a time.
+    const shareCount = posts.filter((post) =>
+      String((post as Json).id).startsWith("urn:li:share:")
+    ).length;
+    const postStatistics = Math.ceil(shareCount / 50) + Math.ceil((250 - shareCount) / 50);
     assert.deepEqual(
       Object.fromEntries(
-        ["organizations", "followerStatistics", "pageStatistics", "shareStatistics", "networkSizes"]
-          .map((endpoint) => [endpoint, requests.filter((r) => r.endpoint === endpoint).length]),
+        [
+          "organizations",
+          "followerStatistics",
+          "pageStatistics",
+          "shareStatistics",
+          "postStatistics",
+          "networkSizes",
+        ].map((endpoint) => [endpoint, requests.filter((r) => r.endpoint === endpoint).length]),
       ),
       {
         organizations: 1,
         followerStatistics: 2,
         pageStatistics: 2,
         shareStatistics: 2,
+        postStatistics,
         networkSizes: 1,
       },
     );
+    for (const request of requests.filter((r) => r.endpoint === "postStatistics")) {
+      const lists = [...params(request).keys()].filter((key) =>
+        key !== "q" && key !== "organizationalEntity"
+      );
+      assert.equal(lists.length, 1, request.query);
+      const urns = decodeURIComponent(params(request).get(lists[0])!).slice(5, -1).split(",");
+      assert.ok(urns.length <= 50);
+      assert.ok(
+        urns.every((urn) =>
+          urn.startsWith(lists[0] === "shares" ? "urn:li:share:" : "urn:li:ugcPost:")
+        ),
+      );
+    }
     const postRequests = requests.filter((r) => r.endpoint === "posts").map(params);
-    assert.equal(postRequests.length, 4);
+    assert.equal(postRequests.length, 3);
     for (const query of postRequests) {
       assert.equal(query.get("q"), "author");
       assert.equal(query.get("author"), `urn%3Ali%3Aorganization%3A${ORG}`);
       assert.equal(query.get("sortBy"), "LAST_MODIFIED");
     }
     const pages = postRequests.map((q) => `${q.get("start")}/${q.get("count")}`).sort();
-    assert.deepEqual(pages, ["0/100", "0/50", "100/100", "200/100"]);
-    assert.equal(requests.length, 12, requests.map((r) => r.path).join("\n"));
+    assert.deepEqual(pages, ["0/100", "100/100", "200/100"]);
+    assert.equal(requests.length, 11 + postStatistics, requests.map((r) => r.path).join("\n"));
     assert.equal(sim.count("organizationAcls"), 0, "configured organizations need no lookup");
 
     // One active YYYYMM version on every request (the default, 202608, while LinkedIn serves it),
@@ -274,13 +331,18 @@ Deno.test("several organizations from org_ids: records per organization, state p
       const order = recordsOf(run.messages, stream).map((row) => row.organizationId);
       assert.deepEqual([...new Set(order)], organizations, stream);
     }
+    const [snapshotDate] = syncDates(run);
     assert.deepEqual(
       recordsOf(run.messages, "organization_lookup"),
-      organizations.map((id) => ({ ...sim.organization(id), organizationId: id })),
+      organizations.map((id) => ({ ...sim.organization(id), organizationId: id, snapshotDate })),
     );
     assert.deepEqual(
       recordsOf(run.messages, "total_follower_count"),
-      organizations.map((id) => ({ firstDegreeSize: sim.followerCount(id), organizationId: id })),
+      organizations.map((id) => ({
+        firstDegreeSize: sim.followerCount(id),
+        organizationId: id,
+        snapshotDate,
+      })),
     );
     assert.deepEqual(
       recordsOf(run.messages, "ugc_posts"),
@@ -387,7 +449,11 @@ Deno.test("a 403 for one organization fails that stream for it only; the rest is
     }
     assert.equal(errorsOf(run.messages).length, failing.length, "no error without a stream");
     assert.deepEqual(recordsOf(run.messages, "total_follower_count"), [
-      { firstDegreeSize: sim.followerCount(ORG), organizationId: ORG },
+      {
+        firstDegreeSize: sim.followerCount(ORG),
+        organizationId: ORG,
+        snapshotDate: syncDates(run)[0],
+      },
     ]);
     // The failed organization keeps no cursor; the other one does.
     const state = statesOf(run.messages, "share_statistics_time_bound").at(-1)!.state;

@@ -18,7 +18,7 @@ import {
   THROTTLED,
   Workspace,
 } from "./harness.ts";
-import { type Fault, LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
+import { type Fault, LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
 
 type Config = Record<string, unknown>;
 

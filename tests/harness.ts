@@ -12,7 +12,7 @@ import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import assert from "node:assert/strict";
 import { STREAMS } from "../lib/streams.ts";
-import { LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
+import { LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
 
 const root = new URL("..", import.meta.url);
 const mainPath = new URL("main.ts", root).pathname;
@@ -28,7 +28,7 @@ export const OTHER_ORG = "5515715";
 export const ANALYST_ORG = "90362860";
 
 /**
- * The ten stream names, in the order `discover` lists them. Written out rather than read from
+ * The eleven stream names, in the order `discover` lists them. Written out rather than read from
  * `lib/streams.ts`: the tests pin these exact names.
  */
 export const STREAM_NAMES: readonly string[] = [
@@ -42,6 +42,7 @@ export const STREAM_NAMES: readonly string[] = [
   "follower_statistics_time_bound",
   "page_statistics_time_bound",
   "share_statistics_time_bound",
+  "post_statistics",
 ];
 
 /** Each time-bound statistics stream with the simulator endpoint it reads. */
@@ -59,6 +60,20 @@ export const THROTTLED = {
   serviceErrorCode: 101,
   message: "Resource level throttle limit for calls to this resource is reached.",
   status: 429,
+};
+
+/**
+ * The `totalShareStatistics` of a post LinkedIn leaves out of a per-post answer: "can be
+ * assumed to have counts of 0", every documented count.
+ */
+export const ZERO_SHARE_STATISTICS: Readonly<Record<string, number>> = {
+  impressionCount: 0,
+  uniqueImpressionsCount: 0,
+  clickCount: 0,
+  likeCount: 0,
+  commentCount: 0,
+  shareCount: 0,
+  engagement: 0,
 };
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LinkedInSimulator, type SimulatorOptions } from "./simulator.ts";
+import { LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
 
 const DAY = 86_400_000;
 // A fixed clock: 2026-03-15T10:30Z. The default active window is then 202503..202603 minus 202512.
@@ -769,4 +769,538 @@ Deno.test("defaults: real clock, current version window, three organizations", a
   } finally {
     await sim.close();
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Per-post share statistics
+
+// deno-lint-ignore no-explicit-any
+type Element = Record<string, any>;
+
+const TUNNEL = {
+  "X-HTTP-Method-Override": "GET",
+  "Content-Type": "application/x-www-form-urlencoded",
+};
+
+/** `name=List(a,b)` with each item percent-encoded (or raw when `encode` is false). */
+const listOf = (name: string, urns: string[], encode = true) =>
+  `${name}=List(${urns.map((u) => encode ? encodeURIComponent(u) : u).join(",")})`;
+
+/** The organization's post URNs with statistics (or, with `active` false, without), by kind. */
+function postUrns(sim: LinkedInSimulator, org = ORG, active = true) {
+  const ids = sim.posts(org).map((p) => p.id as string)
+    .filter((id) => (sim.postStatistics(org, id) !== undefined) === active);
+  return {
+    shares: ids.filter((id) => id.startsWith("urn:li:share:")),
+    ugcPosts: ids.filter((id) => id.startsWith("urn:li:ugcPost:")),
+  };
+}
+
+/** The per-post statistics path asking for `urns`, each in the list of its kind. */
+function postStats(urns: string[], org = ORG): string {
+  const shares = urns.filter((u) => u.startsWith("urn:li:share:"));
+  const ugcPosts = urns.filter((u) => !u.startsWith("urn:li:share:"));
+  return `/rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=${
+    encodeURIComponent(`urn:li:organization:${org}`)
+  }&${listOf("shares", shares)}&${listOf("ugcPosts", ugcPosts)}`;
+}
+
+/** The body LinkedIn would send for these elements. */
+const envelope = (elements: unknown[]) => ({
+  paging: { start: 0, count: 10, links: [] },
+  elements,
+});
+
+Deno.test("per-post statistics: List() and indexed forms, raw and encoded URNs", async () => {
+  await withSim({}, async (sim) => {
+    const { shares, ugcPosts } = postUrns(sim);
+    const someShares = shares.slice(0, 4);
+    const someUgc = ugcPosts.slice(0, 3);
+    const expected = envelope(
+      [...someShares, ...someUgc].map((urn) => sim.postStatistics(ORG, urn)),
+    );
+    const indexed = (name: string, urns: string[], open: string, close: string, enc: boolean) =>
+      urns.map((u, i) => `${name}${open}${i}${close}=${enc ? encodeURIComponent(u) : u}`).join("&");
+    const queries = [
+      `&${listOf("shares", someShares)}&${listOf("ugcPosts", someUgc)}`,
+      `&${listOf("shares", someShares, false)}&${listOf("ugcPosts", someUgc, false)}`,
+      `&${indexed("shares", someShares, "[", "]", false)}&${
+        indexed("ugcPosts", someUgc, "[", "]", false)
+      }`,
+      `&${indexed("shares", someShares, "%5B", "%5D", true)}&${
+        indexed("ugcPosts", someUgc, "%5B", "%5D", true)
+      }`,
+      // Either parameter may come first; duplicates give one element.
+      `&${listOf("ugcPosts", [...someUgc, someUgc[0]])}&${
+        listOf("shares", [someShares[0], ...someShares])
+      }`,
+    ];
+    for (const query of queries) {
+      const res = await call(sim, shareStats(query));
+      assert.equal(res.status, 200, query);
+      assert.deepEqual(res.body, expected, query);
+    }
+
+    const [share, ugc] = [expected.elements[0] as Element, expected.elements[4] as Element];
+    assert.deepEqual(Object.keys(share), ["organizationalEntity", "share", "totalShareStatistics"]);
+    assert.equal(share.organizationalEntity, URN);
+    assert.equal(share.share, someShares[0]);
+    assert.deepEqual(Object.keys(ugc), ["organizationalEntity", "ugcPost", "totalShareStatistics"]);
+    assert.equal(ugc.ugcPost, someUgc[0]);
+    for (const element of expected.elements as Element[]) {
+      const t = element.totalShareStatistics;
+      for (
+        const key of [
+          "impressionCount",
+          "uniqueImpressionsCount",
+          "clickCount",
+          "likeCount",
+          "commentCount",
+          "shareCount",
+        ]
+      ) {
+        assert.ok(Number.isInteger(t[key]), key);
+      }
+      assert.ok(t.impressionCount > 0);
+      assert.ok(t.uniqueImpressionsCount <= t.impressionCount);
+      assert.equal(
+        t.engagement,
+        (t.clickCount + t.likeCount + t.commentCount + t.shareCount) / t.impressionCount,
+      );
+    }
+
+    // Only one kind asked; an empty list names no post.
+    const onlyUgc = await call(sim, shareStats(`&${listOf("ugcPosts", someUgc)}`));
+    assert.deepEqual(onlyUgc.body, envelope(expected.elements.slice(4)));
+    assert.deepEqual((await call(sim, shareStats("&shares=List()"))).body, envelope([]));
+
+    // Not URNs at all, or the List structure percent-encoded: 400 PARAM_INVALID.
+    for (
+      const query of [
+        "&shares=List(hello)",
+        `&shares=List%28${encodeURIComponent(someShares[0])}%29`,
+        `&ugcPosts[x]=${someUgc[0]}`,
+      ]
+    ) {
+      const bad = await call(sim, shareStats(query));
+      assert.equal(bad.status, 400, query);
+      assert.equal(bad.body.errorDetails.inputErrors[0].code, "PARAM_INVALID");
+    }
+
+    // The same roles and scopes as organization-level share statistics.
+    const analyst = await call(sim, postStats(postUrns(sim, "90362860").shares, "90362860"));
+    assert.equal(analyst.status, 403);
+    assert.equal(analyst.body.code, "ACCESS_DENIED");
+    const socialOnly = sim.issueAccessToken({ scopes: ["r_organization_social"] });
+    const query = shareStats(`&${listOf("shares", someShares)}`);
+    assert.equal((await call(sim, query, { token: socialOnly })).status, 403);
+  });
+});
+
+Deno.test("per-post statistics leave out wrong-list, foreign, unknown, old and idle posts", async () => {
+  await withSim({
+    organizations: [
+      { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 90, postSpanDays: 730 },
+      { id: "5515715", name: "Acme Analytics", vanityName: "acme-analytics" },
+    ],
+  }, async (sim, clock) => {
+    const yearAgo = Date.UTC(2025, 2, 15, 10, 30);
+    const posts = sim.posts(ORG);
+    const recent = posts.filter((p) => (p.publishedAt as number) >= yearAgo + DAY);
+    const old = posts.filter((p) => (p.publishedAt as number) < yearAgo - DAY);
+    assert.ok(recent.length > 30 && old.length > 30);
+
+    // Old posts never come back; recent ones do unless they had no activity.
+    const ask = async (urns: string[]) => {
+      const res = await call(sim, postStats(urns));
+      assert.equal(res.status, 200);
+      return res.body.elements.map((e: Element) => e.share ?? e.ugcPost) as string[];
+    };
+    assert.deepEqual(await ask(old.map((p) => p.id as string)), []);
+    assert.ok(old.every((p) => sim.postStatistics(ORG, p.id as string) === undefined));
+    const served = await ask(recent.map((p) => p.id as string));
+    const idle = recent.filter((p) => !served.includes(p.id as string));
+    assert.ok(idle.length >= 1 && idle.length <= recent.length / 3, `${idle.length} idle`);
+    assert.ok(idle.every((p) => sim.postStatistics(ORG, p.id as string) === undefined));
+    assert.ok(served.every((urn) => sim.postStatistics(ORG, urn) !== undefined));
+
+    // A URN in the other kind's list silently yields nothing, as does a URN of the wrong kind.
+    const { shares, ugcPosts } = postUrns(sim);
+    assert.ok(shares.length > 0 && ugcPosts.length > 0);
+    const swapped = await call(
+      sim,
+      shareStats(`&${listOf("shares", ugcPosts)}&${listOf("ugcPosts", shares)}`),
+    );
+    assert.deepEqual(swapped.body, envelope([]));
+    const renamed = shares.map((u) => u.replace("urn:li:share:", "urn:li:ugcPost:"));
+    assert.deepEqual(await ask(renamed), []);
+    assert.equal(sim.postStatistics(ORG, renamed[0]), undefined);
+
+    // Posts of another organization, unknown posts, and other URNs: nothing.
+    const foreign = postUrns(sim, "5515715");
+    assert.ok(foreign.shares.length > 0);
+    assert.deepEqual(await ask([...foreign.shares, ...foreign.ugcPosts]), []);
+    assert.equal(sim.postStatistics(ORG, foreign.shares[0]), undefined);
+    assert.notEqual(sim.postStatistics("5515715", foreign.shares[0]), undefined);
+    const unknown = ["urn:li:share:7100000000000099999", "urn:li:share:1", "urn:li:ugcPost:42"];
+    assert.deepEqual(await ask([...unknown, URN]), []);
+
+    // A post leaves the rolling 12-month window as time passes.
+    const edge = recent.findLast((p) => served.includes(p.id as string))!;
+    clock.now = (edge.publishedAt as number) + 366 * DAY;
+    assert.deepEqual(await ask([edge.id as string]), []);
+  });
+});
+
+Deno.test("per-post statistics: about one post in six has none, on default data", async () => {
+  await withSim({}, async (sim) => {
+    const all = sim.posts(ORG).map((p) => p.id as string);
+    const idle = postUrns(sim, ORG, false);
+    const absent = idle.shares.length + idle.ugcPosts.length;
+    assert.ok(absent >= all.length / 12 && absent <= all.length / 3, `${absent} absent`);
+    const res = await call(sim, postStats([...idle.shares, ...idle.ugcPosts]));
+    assert.deepEqual(res.body, envelope([]));
+  });
+});
+
+Deno.test("per-post statistics are deterministic lifetime totals that grow a day later", async () => {
+  await withSim({}, async (sim, clock) => {
+    // Twins started at the same time, on the same clock: the same seed, and another one.
+    const twin = await LinkedInSimulator.start({ now: () => clock.now });
+    const other = await LinkedInSimulator.start({ now: () => clock.now, seed: 3 });
+    const { shares, ugcPosts } = postUrns(sim);
+    const query = shareStats(`&${listOf("shares", shares)}&${listOf("ugcPosts", ugcPosts)}`);
+    const before = (await call(sim, query)).body.elements as Element[];
+    assert.equal(before.length, shares.length + ugcPosts.length);
+    assert.deepEqual((await call(sim, query)).body.elements, before);
+
+    clock.now += DAY;
+    const after = (await call(sim, query)).body.elements as Element[];
+    assert.equal(after.length, before.length);
+    assert.deepEqual(after, [...shares, ...ugcPosts].map((urn) => sim.postStatistics(ORG, urn)));
+    for (const [i, element] of after.entries()) {
+      const [was, now] = [before[i].totalShareStatistics, element.totalShareStatistics];
+      assert.equal(element.share ?? element.ugcPost, before[i].share ?? before[i].ugcPost);
+      assert.ok(now.impressionCount > was.impressionCount);
+      for (
+        const key of ["uniqueImpressionsCount", "clickCount", "commentCount", "shareCount"]
+      ) {
+        assert.ok(now[key] >= was[key], key);
+      }
+      assert.ok(
+        was.likeCount < 0 ? now.likeCount === was.likeCount : now.likeCount >= was.likeCount,
+      );
+    }
+
+    // likeCount is occasionally negative, as LinkedIn documents.
+    const likes = after.map((e) => e.totalShareStatistics.likeCount as number);
+    const negative = likes.filter((n) => n < 0).length;
+    assert.ok(negative >= 1 && negative <= likes.length / 10, `${negative} negative`);
+
+    // The same seed serves the same values; another seed other values.
+    try {
+      assert.deepEqual((await call(twin, query)).body.elements, after);
+      const id = shares.find((urn) => other.postStatistics(ORG, urn) !== undefined)!;
+      assert.notDeepEqual(other.postStatistics(ORG, id), sim.postStatistics(ORG, id));
+    } finally {
+      await Promise.all([twin.close(), other.close()]);
+    }
+  });
+});
+
+Deno.test("per-post statistics are lifetime only: timeIntervals is a 400", async () => {
+  await withSim({}, async (sim) => {
+    const { shares, ugcPosts } = postUrns(sim);
+    const start = MIDNIGHT - 10 * DAY;
+    const end = MIDNIGHT - 3 * DAY;
+    for (
+      const query of [
+        `&${listOf("shares", shares.slice(0, 2))}&${interval(start, end)}`,
+        `&${interval(start, end)}&${listOf("ugcPosts", ugcPosts.slice(0, 2))}`,
+        `&shares[0]=${shares[0]}&timeIntervals.timeGranularityType=DAY` +
+        `&timeIntervals.timeRange.start=${start}&timeIntervals.timeRange.end=${end}`,
+      ]
+    ) {
+      const res = await call(sim, shareStats(query));
+      assert.equal(res.status, 400, query);
+      assert.deepEqual(Object.keys(res.body), ["status", "message"]);
+      assert.equal(res.body.status, 400);
+      assert.match(res.body.message, /timeIntervals/);
+      assert.match(res.body.message, /lifetime only/);
+    }
+    // Organization-level time-bound statistics are unaffected.
+    assert.equal((await call(sim, shareStats(`&${interval(start, end)}`))).status, 200);
+  });
+});
+
+Deno.test("recording and faults: postStatistics is its own endpoint name", async () => {
+  await withSim({}, async (sim) => {
+    const { shares } = postUrns(sim);
+    const perPost = shareStats(`&${listOf("shares", shares.slice(0, 3))}`);
+    await call(sim, shareStats());
+    await call(sim, perPost);
+    await call(sim, shareStats(`&ugcPosts[0]=${shares[0]}`));
+    assert.deepEqual(sim.requests.map((r) => r.endpoint), [
+      "shareStatistics",
+      "postStatistics",
+      "postStatistics",
+    ]);
+    assert.equal(sim.count("postStatistics"), 2);
+    assert.equal(sim.count("shareStatistics"), 1);
+
+    sim.inject({ endpoint: "postStatistics", times: 1, action: { status: 500 } });
+    assert.equal((await call(sim, shareStats())).status, 200);
+    assert.equal((await call(sim, perPost)).status, 500);
+    assert.equal((await call(sim, perPost)).status, 200);
+
+    const acmePerPost = postStats(postUrns(sim, "5515715").shares.slice(0, 2), "5515715");
+    sim.inject({
+      endpoint: "postStatistics",
+      organizationId: "5515715",
+      action: { status: 503, body: { status: 503, message: "down" } },
+    });
+    assert.equal((await call(sim, perPost)).status, 200);
+    const down = await call(sim, acmePerPost);
+    assert.equal(down.status, 503);
+    assert.deepEqual(down.body, { status: 503, message: "down" });
+
+    // The tunneled form is matched by its effective query (the body).
+    const tunneled = await call(sim, "/rest/organizationalEntityShareStatistics", {
+      method: "POST",
+      headers: TUNNEL,
+      body: acmePerPost.split("?")[1],
+    });
+    assert.equal(tunneled.status, 503);
+    sim.clearFaults();
+    assert.equal((await call(sim, acmePerPost)).status, 200);
+  });
+});
+
+Deno.test("daily limits count both share-statistics forms as one resource", async () => {
+  await withSim({ dailyLimitPerEndpoint: 1 }, async (sim) => {
+    const { shares } = postUrns(sim);
+    assert.equal((await call(sim, shareStats())).status, 200);
+    const limited = await call(sim, shareStats(`&${listOf("shares", shares.slice(0, 1))}`));
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.serviceErrorCode, 101);
+    assert.equal((await call(sim, followerStats())).status, 200);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// URL limits and query tunneling
+
+Deno.test("over 4 KB of query string is a 414 from the gateway; tunneled it is served", async () => {
+  await withSim({}, async (sim) => {
+    // Every post, with or without statistics.
+    const ids = sim.posts(ORG).map((p) => p.id as string);
+    const shares = ids.filter((id) => id.startsWith("urn:li:share:"));
+    const ugcPosts = ids.filter((id) => id.startsWith("urn:li:ugcPost:"));
+    const lists = `${listOf("shares", shares)}&${listOf("ugcPosts", ugcPosts)}`;
+    const long = shareStats(`&${lists}`);
+    const longQuery = long.split("?")[1];
+    assert.ok(longQuery.length > 4096, `${longQuery.length}`);
+
+    const rejected = await call(sim, long);
+    assert.equal(rejected.status, 414);
+    assert.match(rejected.headers.get("content-type")!, /^text\/html/);
+    assert.equal(rejected.body, undefined);
+    assert.match(rejected.text, /414/);
+    // The gateway answers before the version and the token are looked at.
+    assert.equal((await call(sim, long, { token: null, version: null })).status, 414);
+
+    // Short GETs of 20 posts at a time, concatenated, equal the one tunneled request.
+    const chunk = (urns: string[]) =>
+      Array.from(
+        { length: Math.ceil(urns.length / 20) },
+        (_, i) => urns.slice(i * 20, i * 20 + 20),
+      );
+    const pieces = [];
+    for (const part of chunk(shares)) {
+      pieces.push(...(await call(sim, shareStats(`&${listOf("shares", part)}`))).body.elements);
+    }
+    for (const part of chunk(ugcPosts)) {
+      pieces.push(...(await call(sim, shareStats(`&${listOf("ugcPosts", part)}`))).body.elements);
+    }
+    const tunneled = await call(sim, "/rest/organizationalEntityShareStatistics", {
+      method: "POST",
+      headers: TUNNEL,
+      body: longQuery,
+    });
+    assert.equal(tunneled.status, 200);
+    assert.equal(tunneled.headers.get("content-type"), "application/json");
+    assert.deepEqual(tunneled.body, envelope(pieces));
+    assert.ok(pieces.length > 50);
+
+    // The same long query, with padding, on another endpoint: tunneled equals the short GET.
+    const padded = `${posts("&count=5").split("?")[1]}&pad=${"x".repeat(5000)}`;
+    assert.equal((await call(sim, `/rest/posts?${padded}`)).status, 414);
+    const tunneledPosts = await call(sim, "/rest/posts", {
+      method: "POST",
+      headers: TUNNEL,
+      body: padded,
+    });
+    assert.equal(tunneledPosts.status, 200);
+    assert.deepEqual(
+      tunneledPosts.body.elements,
+      (await call(sim, posts("&count=5"))).body.elements,
+    );
+  });
+});
+
+Deno.test("URL limits: 4,096 characters of query and 8 KB of URL are the edges", async () => {
+  await withSim({}, async (sim) => {
+    const base = shareStats().split("?")[1];
+    const withLength = (n: number) => `${base}&pad=${"a".repeat(n - base.length - 5)}`;
+    assert.equal(withLength(4096).length, 4096);
+    assert.equal(
+      (await call(sim, `/rest/organizationalEntityShareStatistics?${withLength(4096)}`)).status,
+      200,
+    );
+    assert.equal(
+      (await call(sim, `/rest/organizationalEntityShareStatistics?${withLength(4097)}`)).status,
+      414,
+    );
+
+    // A long path with a short query: over 8 KB of URL is a 414, below it routing goes on.
+    const path = (n: number) => `/rest/organizations/${"9".repeat(n - 20)}`;
+    assert.equal(path(8192).length, 8192);
+    assert.equal((await call(sim, path(8192))).status, 404);
+    const tooLong = await call(sim, `${path(8100)}?projection=(id,${"x".repeat(100)})`);
+    assert.equal(tooLong.status, 414);
+    assert.match(tooLong.headers.get("content-type")!, /^text\/html/);
+    // The legacy /v2 and the OAuth endpoints sit behind the same gateway.
+    assert.equal((await call(sim, `/v2/organizations/${ORG}?pad=${"a".repeat(4200)}`)).status, 414);
+    const oauth = await call(sim, `/oauth/v2/accessToken?pad=${"a".repeat(4200)}`, {
+      method: "POST",
+      token: null,
+      version: null,
+      body: "",
+    });
+    assert.equal(oauth.status, 414);
+  });
+});
+
+Deno.test("tunneled GETs: form content type required, recorded with the effective query", async () => {
+  await withSim({}, async (sim) => {
+    const query = followerStats().split("?")[1];
+    const get = await call(sim, followerStats());
+    const tunnel = (headers: Record<string, string>, body: string, path = "") =>
+      call(sim, `/rest/organizationalEntityFollowerStatistics${path}`, {
+        method: "POST",
+        headers,
+        body,
+      });
+
+    const ok = await tunnel({
+      ...TUNNEL,
+      "Content-Type": TUNNEL["Content-Type"] + "; charset=UTF-8",
+    }, query);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body, get.body);
+
+    const noContentType = await fetch(`${sim.url}/rest/organizationalEntityFollowerStatistics`, {
+      method: "POST",
+      headers: {
+        "X-HTTP-Method-Override": "GET",
+        Authorization: `Bearer ${sim.accessToken}`,
+        "LinkedIn-Version": VERSION,
+      },
+      body: new TextEncoder().encode(query), // bytes: fetch adds no Content-Type
+    });
+    const bodies = [
+      await tunnel({ "X-HTTP-Method-Override": "GET", "Content-Type": "text/plain" }, query),
+      await tunnel({ "X-HTTP-Method-Override": "GET", "Content-Type": "application/json" }, "{}"),
+      { status: noContentType.status, body: await noContentType.json() },
+    ];
+    for (const bad of bodies) {
+      assert.equal(bad.status, 400);
+      assert.deepEqual(Object.keys(bad.body), ["status", "message"]);
+      assert.equal(bad.body.status, 400);
+      assert.match(bad.body.message, /application\/x-www-form-urlencoded/);
+    }
+    // A POST that is not a tunneled GET is not allowed.
+    assert.equal((await tunnel({ "Content-Type": TUNNEL["Content-Type"] }, query)).status, 405);
+
+    // As in Rest.li, a tunneled body is appended to whatever query the URL has.
+    const [first, ...rest] = query.split("&");
+    const split = await tunnel(TUNNEL, rest.join("&"), `?${first}`);
+    assert.deepEqual(split.body, get.body);
+
+    const recorded = sim.requests.map((r) => [r.method, r.tunneled, r.query, r.status]);
+    assert.deepEqual(recorded, [
+      ["GET", false, query, 200],
+      ["POST", true, query, 200],
+      ["POST", true, "", 400],
+      ["POST", true, "", 400],
+      ["POST", true, "", 400],
+      ["POST", false, "", 405],
+      ["POST", true, query, 200],
+    ]);
+    assert.ok(sim.requests.every((r) => r.endpoint === "followerStatistics"));
+
+    // A tunneled per-post request is recorded as postStatistics.
+    sim.resetRecording();
+    const { shares } = postUrns(sim);
+    const body = shareStats(`&${listOf("shares", shares.slice(0, 2))}`).split("?")[1];
+    const perPost = await call(sim, "/rest/organizationalEntityShareStatistics", {
+      method: "POST",
+      headers: TUNNEL,
+      body,
+    });
+    assert.equal(perPost.body.elements.length, 2);
+    assert.equal(sim.requests[0].endpoint, "postStatistics");
+    assert.equal(sim.requests[0].query, body);
+    assert.equal(sim.requests[0].tunneled, true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Post kinds and spans
+
+Deno.test("posts mix shares and ugcPosts, deterministic per seed, both kinds everywhere", async () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    const sim = await LinkedInSimulator.start({ seed, now: () => NOW });
+    const twin = await LinkedInSimulator.start({ seed, now: () => NOW });
+    try {
+      for (const org of [ORG, "5515715", "90362860"]) {
+        const ids = sim.posts(org).map((p) => p.id as string);
+        assert.ok(ids.length >= 5);
+        assert.deepEqual(twin.posts(org).map((p) => p.id), ids);
+        assert.ok(ids.some((id) => id.startsWith("urn:li:share:")), `seed ${seed} org ${org}`);
+        assert.ok(ids.some((id) => id.startsWith("urn:li:ugcPost:")), `seed ${seed} org ${org}`);
+      }
+      const main = sim.posts(ORG).filter((p) => (p.id as string).startsWith("urn:li:ugcPost:"));
+      assert.ok(main.length >= 12 && main.length <= 48, `seed ${seed}: ${main.length} of 120`);
+    } finally {
+      await Promise.all([sim.close(), twin.close()]);
+    }
+  }
+});
+
+Deno.test("postSpanDays spreads the initial posts evenly, newest about an hour ago", async () => {
+  await withSim({
+    organizations: [
+      { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 25, postSpanDays: 500 },
+      { id: "5515715", name: "Acme Analytics", vanityName: "acme-analytics", postCount: 25 },
+    ],
+  }, async (sim) => {
+    const created = (org: string) =>
+      sim.posts(org).map((p) => p.createdAt as number).sort((a, b) => a - b);
+    const spread = created(ORG);
+    assert.equal(spread.length, 25);
+    assert.ok(Math.abs(spread[24] - (NOW - 3_600_000)) <= 60_000);
+    assert.ok(Math.abs(spread[24] - spread[0] - 500 * DAY) <= 60_000);
+    const gaps = spread.slice(1).map((t, i) => t - spread[i]);
+    assert.ok(gaps.every((g) => g === gaps[0]));
+    // Posts older than 12 months exist and have no statistics.
+    assert.ok(spread[0] < NOW - 366 * DAY);
+    const oldest = sim.posts(ORG).find((p) => p.createdAt === spread[0])!;
+    assert.deepEqual((await call(sim, postStats([oldest.id as string]))).body, envelope([]));
+
+    // Without postSpanDays, posts stay at most 6 hours apart.
+    const packed = created("5515715");
+    assert.ok(Math.abs(packed[24] - (NOW - 3_600_000)) <= 60_000);
+    assert.ok(packed[24] - packed[0] <= 24 * 6 * 3_600_000);
+  });
 });

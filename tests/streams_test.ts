@@ -1,17 +1,47 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import { organizationUrn, query } from "../lib/restli.ts";
-import { type RequestContext, type Row, streamNamed, STREAMS } from "../lib/streams.ts";
+import { snapshotDateCursor, windowCursor } from "../lib/cursors.ts";
+import { organizationUrn } from "../lib/restli.ts";
+import {
+  type Batch,
+  type BatchStream,
+  checkRequests,
+  type Endpoint,
+  type FeedStream,
+  type OrganizationStream,
+  POSTS as POSTS_FEED,
+  type RequestContext,
+  requestOf,
+  type Row,
+  type RowContext,
+  type StreamDefinition,
+  streamNamed,
+  STREAMS,
+} from "../lib/streams.ts";
 import { isoDate } from "../lib/windows.ts";
 import { assertConnectorError } from "./assertions.ts";
-import { TIME_BOUND_STREAMS } from "./harness.ts";
+import { ZERO_SHARE_STATISTICS } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
 const schemasDir = new URL("../schemas/", import.meta.url);
 const POSTS = ["shares", "ugc_posts"];
+const LIFETIME = [
+  "organization_lookup",
+  "follower_statistics",
+  "page_statistics",
+  "share_statistics",
+  "total_follower_count",
+];
+const TIME_BOUND_STREAMS = [
+  "follower_statistics_time_bound",
+  "page_statistics_time_bound",
+  "share_statistics_time_bound",
+];
+const CONTEXT: RowContext = { organizationId: "2414183", syncDate: "2026-12-01" };
+const SHARES: Batch = { group: "share", ids: ["urn:li:share:1", "urn:li:share:2"] };
 
 /** Every node of a JSON value, with its path. */
 function* walk(node: Json, path = "#"): Generator<[string, Json]> {
@@ -20,12 +50,22 @@ function* walk(node: Json, path = "#"): Generator<[string, Json]> {
   for (const [key, child] of Object.entries(node)) yield* walk(child, `${path}/${key}`);
 }
 
-/** A full request URL path + query of a stream, as the client would send it. */
-function requestOf(name: string, context: Partial<RequestContext> = {}): string {
+/** The endpoint a stream's own requests go to: its feed's for feed streams. */
+function endpointOf(stream: StreamDefinition): Endpoint {
+  return "feed" in stream ? stream.feed.endpoint : stream.endpoint;
+}
+
+/** A request path + query of a stream, as the client would send it. */
+function requestLine(name: string, context: Partial<RequestContext> = {}): string {
   const stream = streamNamed(name)!;
-  const full: RequestContext = { organizationId: "1", granularity: "DAY", ...context };
-  const q = query(stream.query(full));
-  return `${stream.path(full)}${q ? `?${q}` : ""}`;
+  const batch = typeof stream.partitions === "object" ? SHARES : undefined;
+  const request = requestOf(endpointOf(stream), {
+    organizationId: "1",
+    granularity: "DAY",
+    batch,
+    ...context,
+  });
+  return `${request.path}${request.query ? `?${request.query}` : ""}`;
 }
 
 /** An element LinkedIn could return for a stream, with what the record needs. */
@@ -44,11 +84,26 @@ function sampleElement(name: string): Row {
     };
   }
   if (name === "total_follower_count") return { firstDegreeSize: 42 };
+  if (name === "post_statistics") {
+    return {
+      organizationalEntity: organizationUrn("2414183"),
+      share: "urn:li:share:1",
+      totalShareStatistics: { impressionCount: 10, likeCount: -1, engagement: 0.1 },
+    };
+  }
   return { something: "else" };
 }
 
+/** The record a stream makes of its sample element. */
+function sampleRow(stream: StreamDefinition, element: Row): Row {
+  const context = typeof stream.partitions === "object"
+    ? { ...CONTEXT, parentId: "urn:li:share:1" }
+    : CONTEXT;
+  return stream.toRow(element, context);
+}
+
 Deno.test("streams: every definition has its own schema file, as loaded", async () => {
-  assert.equal(STREAMS.length, 10);
+  assert.equal(STREAMS.length, 11);
   const files = new Set<string>();
   for await (const entry of Deno.readDir(schemasDir)) {
     if (entry.isFile && entry.name.endsWith(".json") && entry.name !== "spec.json") {
@@ -91,15 +146,14 @@ Deno.test("streams: every object in every schema allows additional properties; n
   }
 });
 
-Deno.test("streams: toRow adds organizationId, and every record satisfies its schema", () => {
+Deno.test("streams: toRow keeps LinkedIn's element, adds organizationId, and fits the schema", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats.default(ajv);
   for (const stream of STREAMS) {
     const element = sampleElement(stream.name);
     const copy = structuredClone(element);
-    const row = stream.toRow(element, "2414183");
+    const row = sampleRow(stream, element);
     assert.equal(row.organizationId, "2414183", stream.name);
-    // Everything LinkedIn sent is kept.
     for (const [key, value] of Object.entries(copy)) assert.deepEqual(row[key], value);
     const validate = ajv.compile(stream.schema);
     assert.ok(validate(row), `${stream.name}: ${ajv.errorsText(validate.errors)}`);
@@ -107,8 +161,23 @@ Deno.test("streams: toRow adds organizationId, and every record satisfies its sc
       assert.notEqual(row[key[0]], undefined, `${stream.name}: primary key ${key} missing`);
     }
     if (stream.incremental) {
-      assert.ok(Number.isInteger(row[stream.incremental.cursorField]), stream.name);
+      const value = row[stream.incremental.field];
+      assert.ok(Number.isInteger(value) || typeof value === "string", stream.name);
     }
+  }
+});
+
+Deno.test("streams: lifetime records carry the UTC date of the sync; their keys are unchanged", () => {
+  for (const name of [...LIFETIME, "post_statistics"]) {
+    const stream = streamNamed(name)!;
+    assert.equal(sampleRow(stream, sampleElement(name)).snapshotDate, "2026-12-01", name);
+  }
+  for (const name of LIFETIME) {
+    assert.deepEqual(streamNamed(name)!.primaryKey, [["organizationId"]], name);
+    assert.equal(streamNamed(name)!.incremental, undefined, name);
+  }
+  for (const name of [...POSTS, ...TIME_BOUND_STREAMS]) {
+    assert.equal(sampleRow(streamNamed(name)!, sampleElement(name)).snapshotDate, undefined, name);
   }
 });
 
@@ -120,7 +189,7 @@ Deno.test("streams: time-bound rows carry timeRangeStart/End and the UTC date", 
     const row = stream.toRow({
       timeRange: { start, end },
       followerGains: { organicFollowerGain: 3 },
-    }, "7");
+    }, { ...CONTEXT, organizationId: "7" });
     assert.equal(row.timeRangeStart, start);
     assert.equal(row.timeRangeEnd, end);
     assert.equal(row.date, "2024-02-29");
@@ -128,6 +197,8 @@ Deno.test("streams: time-bound rows carry timeRangeStart/End and the UTC date", 
     assert.equal(row.organizationId, "7");
     assert.deepEqual(row.followerGains, { organicFollowerGain: 3 });
     assert.deepEqual(stream.primaryKey, [["organizationId"], ["timeRangeStart"]]);
+    assert.equal(stream.incremental?.kind, "window");
+    assert.equal(stream.incremental?.field, "timeRangeEnd");
   }
 });
 
@@ -144,7 +215,7 @@ Deno.test("streams: a time-bound element without an integer timeRange is a syste
   for (const name of TIME_BOUND_STREAMS) {
     for (const element of bad) {
       assertConnectorError(
-        () => streamNamed(name)!.toRow(element, "1"),
+        () => streamNamed(name)!.toRow(element, CONTEXT),
         "system_error",
         "timeRange",
       );
@@ -152,43 +223,42 @@ Deno.test("streams: a time-bound element without an integer timeRange is a syste
   }
 });
 
-Deno.test("streams: a post without lastModifiedAt or id is a system_error", () => {
-  for (const name of POSTS) {
-    const stream = streamNamed(name)!;
-    for (
-      const element of [
-        { id: "urn:li:share:1" },
-        { id: "urn:li:share:1", lastModifiedAt: "1700000000000" },
-        { id: "urn:li:share:1", lastModifiedAt: 1.5 },
-        { lastModifiedAt: 1 },
-        { id: 5, lastModifiedAt: 1 },
-      ]
-    ) {
-      assertConnectorError(() => stream.toRow(element, "1"), "system_error", "lastModifiedAt");
-    }
+Deno.test("streams: the posts feed rejects a post without a string id or integer lastModifiedAt", () => {
+  for (
+    const post of [
+      { id: "urn:li:share:1" },
+      { id: "urn:li:share:1", lastModifiedAt: "1700000000000" },
+      { id: "urn:li:share:1", lastModifiedAt: 1.5 },
+      { lastModifiedAt: 1 },
+      { id: 5, lastModifiedAt: 1 },
+    ]
+  ) {
+    assertConnectorError(() => POSTS_FEED.check(post), "system_error", "lastModifiedAt");
   }
+  POSTS_FEED.check({ id: "urn:li:ugcPost:1", lastModifiedAt: 1 });
 });
 
 Deno.test("streams: URNs in paths and queries are encoded per Rest.li", () => {
   for (const stream of STREAMS) {
     for (const context of [{}, { window: { start: 1, end: 2 } }, { start: 0, count: 100 }]) {
-      const request = requestOf(stream.name, { organizationId: "1", ...context });
+      const request = requestLine(stream.name, context);
       assert.ok(!request.includes("urn:li"), `${stream.name}: raw URN in ${request}`);
       assert.ok(request.startsWith("/rest/"), request);
-      // Any URN is the encoded organization URN.
       for (const urn of request.match(/urn[^&=,()/?]*/g) ?? []) {
-        assert.equal(urn, "urn%3Ali%3Aorganization%3A1", `${stream.name}: ${request}`);
+        assert.match(
+          urn,
+          /^urn%3Ali%3A(organization%3A1|share%3A[12])$/,
+          `${stream.name}: ${request}`,
+        );
       }
     }
   }
-  assert.ok(requestOf("shares").includes("author=urn%3Ali%3Aorganization%3A1"));
-  assert.ok(requestOf("ugc_posts").includes("author=urn%3Ali%3Aorganization%3A1"));
   assert.equal(
-    requestOf("total_follower_count"),
+    requestLine("total_follower_count"),
     "/rest/networkSizes/urn%3Ali%3Aorganization%3A1?edgeType=COMPANY_FOLLOWED_BY_MEMBER",
   );
   assert.equal(
-    requestOf("organization_lookup", { organizationId: "2414183" }),
+    requestLine("organization_lookup", { organizationId: "2414183" }),
     "/rest/organizations/2414183",
   );
 });
@@ -198,6 +268,7 @@ Deno.test("streams: statistics requests name the organization the way each endpo
     ["follower_statistics", "/rest/organizationalEntityFollowerStatistics", "organizationalEntity"],
     ["share_statistics", "/rest/organizationalEntityShareStatistics", "organizationalEntity"],
     ["page_statistics", "/rest/organizationPageStatistics", "organization"],
+    ["post_statistics", "/rest/organizationalEntityShareStatistics", "organizationalEntity"],
     [
       "follower_statistics_time_bound",
       "/rest/organizationalEntityFollowerStatistics",
@@ -211,7 +282,7 @@ Deno.test("streams: statistics requests name the organization the way each endpo
     ["page_statistics_time_bound", "/rest/organizationPageStatistics", "organization"],
   ];
   for (const [name, path, finder] of cases) {
-    const request = requestOf(name, { organizationId: "2414183" });
+    const request = requestLine(name, { organizationId: "2414183" });
     const [actualPath, search] = request.split("?");
     assert.equal(actualPath, path, name);
     assert.ok(
@@ -226,7 +297,7 @@ Deno.test("streams: time-bound queries carry the window in Rest.li syntax", () =
   const window = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2026, 0, 8) };
   for (const name of TIME_BOUND_STREAMS) {
     for (const granularity of ["DAY", "MONTH"] as const) {
-      const request = requestOf(name, { window, granularity });
+      const request = requestLine(name, { window, granularity });
       assert.ok(
         request.endsWith(
           `&timeIntervals=(timeRange:(start:${window.start},end:${window.end}),timeGranularityType:${granularity})`,
@@ -237,48 +308,107 @@ Deno.test("streams: time-bound queries carry the window in Rest.li syntax", () =
   }
   // The documented example.
   assert.ok(
-    requestOf("page_statistics_time_bound", {
+    requestLine("page_statistics_time_bound", {
       window: { start: 1704067200000, end: 1704672000000 },
-    })
-      .includes(
-        "timeIntervals=(timeRange:(start:1704067200000,end:1704672000000),timeGranularityType:DAY)",
-      ),
+    }).includes(
+      "timeIntervals=(timeRange:(start:1704067200000,end:1704672000000),timeGranularityType:DAY)",
+    ),
   );
   // Lifetime statistics have no window, hence no timeIntervals.
   for (const name of ["follower_statistics", "page_statistics", "share_statistics"]) {
-    assert.ok(!requestOf(name).includes("timeIntervals"), name);
+    assert.ok(!requestLine(name).includes("timeIntervals"), name);
   }
 });
 
-Deno.test("streams: posts are read by author, newest modification first, with paging", () => {
-  const shares = new URLSearchParams(requestOf("shares", { start: 300, count: 7 }).split("?")[1]);
-  // shares is one fixed page of the 50 most recent posts.
-  assert.deepEqual(Object.fromEntries(shares), {
-    q: "author",
-    author: organizationUrn("1"),
-    sortBy: "LAST_MODIFIED",
-    start: "0",
-    count: "50",
-  });
-  const posts = streamNamed("ugc_posts")!;
-  assert.equal(posts.paging.kind, "offset");
-  const pageSize = posts.paging.kind === "offset" ? posts.paging.pageSize : 0;
+Deno.test("streams: posts come from one feed, by author, newest modification first", () => {
+  for (const name of POSTS) {
+    const stream = streamNamed(name) as FeedStream;
+    assert.equal(stream.feed, POSTS_FEED, name);
+  }
+  assert.equal((streamNamed("shares") as FeedStream).limit, 50);
+  assert.equal((streamNamed("ugc_posts") as FeedStream).limit, undefined);
+  assert.equal(POSTS_FEED.pageSize, 100);
+  assert.equal(POSTS_FEED.sortField, "lastModifiedAt");
   const page = new URLSearchParams(
-    requestOf("ugc_posts", { start: 2 * pageSize, count: pageSize }).split("?")[1],
+    requestLine("ugc_posts", { start: 200, count: 100 }).split("?")[1],
   );
   assert.deepEqual(Object.fromEntries(page), {
     q: "author",
     author: organizationUrn("1"),
     sortBy: "LAST_MODIFIED",
-    start: String(2 * pageSize),
-    count: String(pageSize),
+    start: "200",
+    count: "100",
   });
-  // Without paging parameters, none are sent.
   assert.equal(
-    requestOf("ugc_posts"),
+    requestLine("ugc_posts"),
     "/rest/posts?q=author&author=urn%3Ali%3Aorganization%3A1&sortBy=LAST_MODIFIED",
   );
-  assert.deepEqual(posts.incremental, { kind: "newest_first", cursorField: "lastModifiedAt" });
+  const incremental = streamNamed("ugc_posts")!.incremental!;
+  assert.equal(incremental.kind, "newest_first");
+  assert.equal(incremental.field, "lastModifiedAt");
+});
+
+Deno.test("streams: post_statistics asks for each URN kind in its own list, without a window", () => {
+  const stream = streamNamed("post_statistics") as BatchStream;
+  const { partitions } = stream;
+  assert.equal(partitions.parent, POSTS_FEED);
+  assert.equal(partitions.size, 50);
+  const ugc: Batch = { group: "ugcPost", ids: ["urn:li:ugcPost:9"] };
+  const window = { start: 1, end: 2 };
+  const context = { organizationId: "1", granularity: "DAY" as const, window };
+  const shares = new URLSearchParams(
+    requestOf(stream.endpoint, { ...context, batch: SHARES }).query,
+  );
+  assert.deepEqual(Object.fromEntries(shares), {
+    q: "organizationalEntity",
+    organizationalEntity: organizationUrn("1"),
+    shares: "List(urn:li:share:1,urn:li:share:2)",
+  });
+  const ugcPosts = new URLSearchParams(
+    requestOf(stream.endpoint, { ...context, batch: ugc }).query,
+  );
+  assert.equal(ugcPosts.get("ugcPosts"), "List(urn:li:ugcPost:9)");
+  assert.equal(ugcPosts.get("shares"), null);
+  // Posts are grouped by the kind of their URN; other kinds are not asked about.
+  assert.equal(partitions.groupOf("urn:li:share:7100000000000000001"), "share");
+  assert.equal(partitions.groupOf("urn:li:ugcPost:7100000000000000001"), "ugcPost");
+  for (const id of ["urn:li:instantRepost:1", "urn:li:activity:1", "7100", "urn:li:share:"]) {
+    assert.equal(partitions.groupOf(id), undefined, id);
+  }
+  // Posts published on or after the start are included (createdAt when publishedAt is missing).
+  assert.ok(partitions.includes({ publishedAt: 10, createdAt: 1 }, 10));
+  assert.ok(!partitions.includes({ publishedAt: 9, createdAt: 20 }, 10));
+  assert.ok(partitions.includes({ createdAt: 10 }, 10));
+  // The start: start_date, clamped to LinkedIn's 12 months, in whole UTC days.
+  const now = Date.UTC(2026, 11, 1, 10);
+  assert.deepEqual(partitions.since(now, Date.UTC(2026, 5, 1, 13)), {
+    start: Date.UTC(2026, 5, 1),
+  });
+  assert.deepEqual(partitions.since(now, undefined), { start: Date.UTC(2025, 11, 2) });
+  assert.deepEqual(partitions.since(now, Date.UTC(2025, 0, 1)), {
+    start: Date.UTC(2025, 11, 2),
+    clampedFrom: Date.UTC(2025, 0, 1),
+  });
+  assert.equal(stream.incremental?.kind, "snapshot_date");
+  assert.equal(stream.incremental?.field, "snapshotDate");
+  assert.deepEqual(stream.primaryKey, [["post"], ["snapshotDate"]]);
+});
+
+Deno.test("streams: post_statistics matches elements to posts and fills absent ones with zeros", () => {
+  const stream = streamNamed("post_statistics") as BatchStream;
+  assert.equal(stream.idOf({ share: "urn:li:share:1" }), "urn:li:share:1");
+  assert.equal(stream.idOf({ ugcPost: "urn:li:ugcPost:2" }), "urn:li:ugcPost:2");
+  assert.equal(stream.idOf({ organizationalEntity: "urn:li:organization:1" }), undefined);
+  const absent = stream.absent!("urn:li:share:2", SHARES, CONTEXT);
+  assert.deepEqual(absent, {
+    organizationalEntity: "urn:li:organization:2414183",
+    share: "urn:li:share:2",
+    totalShareStatistics: ZERO_SHARE_STATISTICS,
+  });
+  const row = stream.toRow(absent, { ...CONTEXT, parentId: "urn:li:share:2" });
+  assert.equal(row.post, "urn:li:share:2");
+  assert.equal(row.snapshotDate, "2026-12-01");
+  assert.equal(row.organizationId, "2414183");
 });
 
 Deno.test("streams: scopes, extraction and primary keys", () => {
@@ -286,16 +416,103 @@ Deno.test("streams: scopes, extraction and primary keys", () => {
     const expectedScope = POSTS.includes(stream.name)
       ? "r_organization_social"
       : "rw_organization_admin";
-    assert.equal(stream.scope, expectedScope, stream.name);
+    assert.equal(endpointOf(stream).scope, expectedScope, stream.name);
+    if ("feed" in stream) continue;
     const expectedExtract = ["organization_lookup", "total_follower_count"].includes(stream.name)
       ? "body"
       : "elements";
     assert.equal(stream.extract, expectedExtract, stream.name);
-    if (TIME_BOUND_STREAMS.includes(stream.name)) {
-      assert.deepEqual(stream.incremental, { kind: "window", cursorField: "timeRangeEnd" });
-    }
   }
+  // post_statistics reads the posts too, with the posts' scope.
+  assert.equal(
+    (streamNamed("post_statistics") as BatchStream).partitions.parent.endpoint.scope,
+    "r_organization_social",
+  );
   assert.deepEqual(streamNamed("shares")!.primaryKey, [["id"]]);
   assert.deepEqual(streamNamed("ugc_posts")!.primaryKey, [["id"]]);
   assert.deepEqual(streamNamed("organization_lookup")!.primaryKey, [["organizationId"]]);
+});
+
+Deno.test("streams: check asks one request per scope, built from the stream definitions", () => {
+  const requests = checkRequests("2414183");
+  assert.deepEqual(requests, [
+    { path: "/rest/organizations/2414183", query: "", scope: "rw_organization_admin" },
+    {
+      path: "/rest/posts",
+      query:
+        "q=author&author=urn%3Ali%3Aorganization%3A2414183&sortBy=LAST_MODIFIED&start=0&count=1",
+      scope: "r_organization_social",
+    },
+  ]);
+});
+
+const POSTS_FEED_CURSOR = (streamNamed("ugc_posts") as FeedStream).incremental!;
+
+Deno.test("streams: the definition type rejects combinations the engine cannot read", () => {
+  const described = { name: "x", description: "x", schema: {}, primaryKey: [] };
+  const batches = (streamNamed("post_statistics") as BatchStream).partitions;
+  const toRow = (element: Row) => element;
+  const endpoint = STREAMS[0].partitions === "organizations" && !("feed" in STREAMS[0])
+    ? (STREAMS[0] as OrganizationStream).endpoint
+    : POSTS_FEED.endpoint;
+  const wrong: StreamDefinition[] = [
+    // @ts-expect-error: a newest-first cursor needs a feed paged with offsets.
+    {
+      ...described,
+      partitions: "organizations",
+      endpoint,
+      extract: "elements",
+      toRow,
+      incremental: POSTS_FEED_CURSOR,
+    },
+    // @ts-expect-error: a feed is not read by time window.
+    {
+      ...described,
+      partitions: "organizations",
+      feed: POSTS_FEED,
+      toRow,
+      incremental: windowCursor("timeRangeEnd"),
+    },
+    // @ts-expect-error: batches of a parent feed are snapshots, not windows.
+    {
+      ...described,
+      partitions: batches,
+      endpoint,
+      extract: "elements",
+      idOf: () => undefined,
+      toRow,
+      incremental: windowCursor("timeRangeEnd"),
+    },
+    // @ts-expect-error: a stream reads either one endpoint or a feed.
+    { ...described, partitions: "organizations", toRow },
+  ];
+  // The same shapes with the cursor each one can honour are accepted.
+  const right: StreamDefinition[] = [
+    {
+      ...described,
+      partitions: "organizations",
+      endpoint,
+      extract: "elements",
+      toRow,
+      incremental: windowCursor("timeRangeEnd"),
+    },
+    {
+      ...described,
+      partitions: "organizations",
+      feed: POSTS_FEED,
+      toRow,
+      incremental: POSTS_FEED_CURSOR,
+    },
+    {
+      ...described,
+      partitions: batches,
+      endpoint,
+      extract: "elements",
+      idOf: () => undefined,
+      toRow,
+      incremental: snapshotDateCursor("snapshotDate"),
+    },
+  ];
+  assert.equal(right.length, 3);
+  assert.equal(wrong.length, 4);
 });

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { FeedPass, type FeedWants, type Subscription } from "../lib/feeds.ts";
+import type { Feed, Row } from "../lib/streams.ts";
+
+const FEED: Feed = {
+  name: "posts",
+  endpoint: { scope: "r_organization_social", path: () => "/rest/posts", query: () => ({}) },
+  pageSize: 10,
+  sortField: "at",
+  check: () => {},
+};
+
+/** `count` items, newest first: item n is at `1000 - n`. */
+const items = (count: number) =>
+  Array.from({ length: count }, (_, n) => ({ id: `p${n}`, at: 1000 - n }));
+
+/** A pass over `all` that counts the pages it fetches. */
+function passOver(all: Row[], signal = new AbortController().signal) {
+  const fetched: number[] = [];
+  const pass = new FeedPass(FEED, (start, count) => {
+    fetched.push(start);
+    return Promise.resolve(all.slice(start, start + count));
+  }, signal);
+  return { pass, fetched };
+}
+
+async function ids(subscription: Subscription): Promise<string[]> {
+  const out: string[] = [];
+  for await (const page of subscription) out.push(...page.map((item) => item.id as string));
+  return out;
+}
+
+Deno.test("feeds: one pass serves every subscriber what it asked for", async () => {
+  const all = items(35);
+  const { pass, fetched } = passOver(all);
+  const wants: FeedWants[] = [{}, { limit: 12 }, { newerThan: 1000 - 5 }, { from: 1000 - 20 }];
+  const subscriptions = wants.map((w) => pass.subscribe(w));
+  const [everything, latest, newer, recent] = await Promise.all(subscriptions.map(ids));
+  assert.deepEqual(everything, all.map((item) => item.id));
+  assert.deepEqual(latest, all.slice(0, 12).map((item) => item.id));
+  assert.deepEqual(newer, all.slice(0, 5).map((item) => item.id));
+  assert.deepEqual(recent, all.slice(0, 21).map((item) => item.id));
+  // Four pages of 10 for 35 items, each fetched once.
+  assert.deepEqual(fetched, [0, 10, 20, 30]);
+});
+
+Deno.test("feeds: the pass goes only as far as the furthest subscriber needs", async () => {
+  const { pass, fetched } = passOver(items(100));
+  const latest = pass.subscribe({ limit: 15 });
+  const newer = pass.subscribe({ newerThan: 1000 - 3 });
+  await Promise.all([ids(latest), ids(newer)]);
+  assert.deepEqual(fetched, [0, 10]);
+  const exact = passOver(items(100));
+  await ids(exact.pass.subscribe({ limit: 10 }));
+  assert.deepEqual(exact.fetched, [0], "a full first page is enough for 10");
+});
+
+Deno.test("feeds: a subscriber that does not read holds the pass a few pages ahead", async () => {
+  const { pass, fetched } = passOver(items(1000));
+  const slow = pass.subscribe({});
+  const fast = pass.subscribe({});
+  const fastIds = ids(fast);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(fetched.length <= 3, `${fetched.length} pages fetched while one subscriber waits`);
+  // Once it stops, the others are read to the end.
+  slow.cancel();
+  assert.equal((await fastIds).length, 1000);
+  assert.equal(fetched.length, 101);
+});
+
+Deno.test("feeds: a failed page fails every subscriber still reading", async () => {
+  const pass = new FeedPass(FEED, (start) => {
+    if (start === 10) return Promise.reject(new Error("HTTP 500"));
+    return Promise.resolve(items(30).slice(start, start + 10));
+  }, new AbortController().signal);
+  const all = pass.subscribe({});
+  const latest = pass.subscribe({ limit: 5 });
+  const [allResult, latestResult] = await Promise.allSettled([ids(all), ids(latest)]);
+  assert.equal(allResult.status, "rejected");
+  assert.match(String((allResult as PromiseRejectedResult).reason), /HTTP 500/);
+  // The subscriber that already had what it wanted is not failed.
+  assert.deepEqual(latestResult, { status: "fulfilled", value: ["p0", "p1", "p2", "p3", "p4"] });
+});
+
+Deno.test("feeds: every subscriber must join before the pass starts", async () => {
+  const { pass } = passOver(items(3));
+  const first = pass.subscribe({});
+  await ids(first);
+  assert.throws(() => pass.subscribe({}), /already started/);
+});
+
+Deno.test("feeds: an aborted run stops the pass", async () => {
+  const abort = new AbortController();
+  const { pass, fetched } = passOver(items(1000), abort.signal);
+  const slow = pass.subscribe({});
+  const iterator = slow[Symbol.asyncIterator]();
+  await iterator.next();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  abort.abort();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const before = fetched.length;
+  await iterator.next();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(fetched.length, before, "no page after the abort");
+});

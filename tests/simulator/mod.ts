@@ -1,0 +1,16 @@
+/**
+ * An in-process stand-in for LinkedIn's Community Management (Pages) APIs, faithful to the behaviour
+ * documented in `shared/reference/linkedin-api.md` and `linkedin-beyond.md`. Used by the
+ * connector's tests, demo and benchmark.
+ *
+ * @module
+ */
+
+export { LinkedInSimulator } from "./server.ts";
+export type {
+  Fault,
+  FaultAction,
+  RecordedRequest,
+  SimOrganization,
+  SimulatorOptions,
+} from "./types.ts";

@@ -1,0 +1,98 @@
+/**
+ * The simulator's public types: organizations, options, recorded requests and faults.
+ *
+ * @module
+ */
+
+/** A JSON object, as the simulator builds response bodies. */
+export type Json = Record<string, unknown>;
+
+/** An organization (LinkedIn Page) the simulator knows, and the authenticated member's ACL on it. */
+export interface SimOrganization {
+  /** Numeric id as a string, e.g. "2414183". */
+  id: string;
+  /** `localizedName`. */
+  name: string;
+  /** `vanityName`, the page's URL slug. */
+  vanityName: string;
+  /** The member's role in organizationAcls; default "ADMINISTRATOR". */
+  role?: string;
+  /** The ACL state; default "APPROVED". */
+  state?: string;
+  /** Number of posts; default `SimulatorOptions.postsPerOrganization`. */
+  postCount?: number;
+  /**
+   * When given, the initial posts are spread evenly over this many days, the newest about an hour
+   * before now (so posts can be older than the 12-month statistics window). By default they are
+   * spaced at most 6 hours apart.
+   */
+  postSpanDays?: number;
+}
+
+/** Options for `LinkedInSimulator.start`. */
+export interface SimulatorOptions {
+  /** Default: Devtestco (2414183), Acme Analytics (5515715), Showcase Labs (90362860, ANALYST). */
+  organizations?: SimOrganization[];
+  /** Default 40. */
+  postsPerOrganization?: number;
+  /** Added before every response; default 0. */
+  latencyMs?: number;
+  /** Clock in epoch ms; default Date.now. */
+  now?: () => number;
+  /** YYYYMM; default: 12 months before the current UTC month through it, 202512 skipped. */
+  activeVersions?: { oldest: string; newest: string; skipped?: string[] };
+  /**
+   * Answer 429 after this many calls per LinkedIn resource per UTC day; default unlimited.
+   * Organization-level and per-post share statistics are one resource, so they share a counter.
+   */
+  dailyLimitPerEndpoint?: number;
+  /** Data is deterministic for a seed; default 1. */
+  seed?: number;
+}
+
+/** One request as the simulator received it, plus the status it answered. */
+export interface RecordedRequest {
+  /** The HTTP method as received ("POST" for a tunneled GET). */
+  method: string;
+  /** The URL path, still percent-encoded. */
+  path: string;
+  /**
+   * The effective raw query: the URL's query, or for a tunneled request the form body (appended
+   * to the URL's query, if it had one, as Rest.li does).
+   */
+  query: string;
+  /** Whether this was a tunneled GET (POST with `X-HTTP-Method-Override: GET`). */
+  tunneled: boolean;
+  /** The simulator's endpoint name, e.g. "posts", "shareStatistics", "postStatistics". */
+  endpoint: string;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The status answered; 0 while in flight. */
+  status: number;
+  /** `performance.now()` on arrival. */
+  startedAt: number;
+  /** `performance.now()` when the response body was sent. */
+  endedAt: number;
+}
+
+/** What an injected fault does to a matching request. */
+export type FaultAction =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { drop: true }
+  | { truncate: true }
+  | { html: true; status?: number }
+  | { delayMs: number };
+
+/** A fault to inject: which requests it matches and what it does to them. */
+export interface Fault {
+  /** Only requests recorded with this endpoint name; default any. */
+  endpoint?: string;
+  /** Only requests about this organization (path key or query URN); default any. */
+  organizationId?: string;
+  /** How many matching requests the fault acts on, after `skip`; default unlimited. */
+  times?: number;
+  /** How many matching requests pass through untouched first; default 0. */
+  skip?: number;
+  /** What happens to the requests the fault acts on. */
+  action: FaultAction;
+}
