@@ -105,12 +105,12 @@ export function windowCursor(field: string): Cursor<"window"> {
       const planned = planWindow({ ...input, cursor: saved as number | undefined });
       const plan: ReadPlan = planned.window ? { window: planned.window } : { skip: true };
       if (planned.clampedFrom !== undefined) plan.clampedFrom = planned.clampedFrom;
-      let newest = saved as number | undefined;
       return {
         plan,
-        observe: (row) => (newest = later(newest, row[field] as number)),
-        // The window was answered in full, days without data included.
-        close: () => later(newest, plan.window?.end),
+        // The window decides, not its records: the days LinkedIn has no element for were
+        // answered too, and an element past the window must not move the cursor beyond it.
+        observe: () => {},
+        close: () => later(saved as number | undefined, plan.window?.end),
       };
     },
   };

@@ -8,14 +8,14 @@
  *
  * @module
  */
-import { batchesOf } from "./batches.ts";
+import { batchesOf, rowsOfBatch } from "./batches.ts";
 import type { ConfiguredStream } from "./catalog.ts";
 import type { ApiClient } from "./client.ts";
 import type { Config } from "./config.ts";
 import { type PartitionCursor, type ReadPlan, StreamCursors } from "./cursors.ts";
 import { asConnectorError, type ConnectorError, systemError } from "./errors.ts";
 import { FeedPass, type FeedWants, type Subscription } from "./feeds.ts";
-import { PageQueue } from "./pages.ts";
+import { PageQueue, PAGES_AHEAD } from "./pages.ts";
 import { isJsonObject } from "./files.ts";
 import type { Output } from "./output.ts";
 import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
@@ -31,7 +31,7 @@ import {
   type RowContext,
   type StreamDefinition,
 } from "./streams.ts";
-import { isoDate, type Start } from "./windows.ts";
+import { clampedMessage, isoDate, type Start } from "./windows.ts";
 
 /** What the engine reads with. */
 export interface EngineContext {
@@ -48,9 +48,6 @@ export interface Plan {
   stream: ConfiguredStream;
   cursors?: StreamCursors;
 }
-
-// Pages buffered per partition ahead of output; bounds memory.
-const PAGES_AHEAD = 2;
 
 // Requests that wait for the concurrency limit go longest chain first: a feed page gates
 // every request about its items, and the batches of a partition are asked one after the other.
@@ -167,7 +164,7 @@ class Run {
   readonly now: number;
   /** The UTC date of this sync, the same for every record of the run. */
   readonly syncDate: string;
-  #passes = new Map<Feed, Map<string, { pass: FeedPass; streams: string[] }>>();
+  #passes = new Map<Feed, Map<string, FeedPass>>();
 
   constructor(readonly context: EngineContext) {
     this.now = context.now();
@@ -176,20 +173,21 @@ class Run {
 
   /** A subscription to the one pass over `feed` for an organization in this run. */
   subscribe(feed: Feed, organizationId: string, stream: string, wants: FeedWants): Subscription {
-    const byOrganization = this.#passes.get(feed) ?? new Map();
+    const byOrganization = this.#passes.get(feed) ?? new Map<string, FeedPass>();
     this.#passes.set(feed, byOrganization);
-    let entry = byOrganization.get(organizationId);
-    if (!entry) {
-      const streams: string[] = [];
+    let pass = byOrganization.get(organizationId);
+    if (!pass) {
+      // Messages and statuses go to the streams still reading, not to those already done.
       const fetchPage = async (start: number, count: number) => {
+        const readers = pass!.readers();
         const { elements, where } = await this.fetch(
           feed.endpoint,
           "elements",
           { organizationId, start, count },
           FEED_PRIORITY,
-          `${streams.length > 1 ? "streams" : "stream"} ${streams.join(", ")}, organization ` +
+          `${readers.length > 1 ? "streams" : "stream"} ${readers.join(", ")}, organization ` +
             organizationId,
-          (retryAt) => streams.forEach((name) => this.rateLimited(name, retryAt)),
+          (retryAt) => pass!.readers().forEach((name) => this.rateLimited(name, retryAt)),
         );
         try {
           for (const item of elements) feed.check(item);
@@ -198,11 +196,10 @@ class Run {
         }
         return elements;
       };
-      entry = { pass: new FeedPass(feed, fetchPage, this.context.signal), streams };
-      byOrganization.set(organizationId, entry);
+      pass = new FeedPass(feed, fetchPage, this.context.signal);
+      byOrganization.set(organizationId, pass);
     }
-    entry.streams.push(stream);
-    return entry.pass.subscribe(wants);
+    return pass.subscribe(wants, stream);
   }
 
   /** Sends one request; returns the elements of its answer and what it was, for messages. */
@@ -256,7 +253,7 @@ class Partition {
     this.plan = this.cursor?.plan ?? {};
     this.rowContext = { organizationId, syncDate: run.syncDate };
     if (this.plan.skip) return;
-    if ("feed" in definition) {
+    if (definition.feed) {
       const wants = { newerThan: this.plan.newerThan, limit: definition.limit };
       this.#items = run.subscribe(definition.feed, organizationId, definition.name, wants);
     } else if (typeof definition.partitions === "object") {
@@ -301,7 +298,7 @@ class Partition {
     const definition = this.definition;
     if (typeof definition.partitions === "object") {
       await this.#produceBatches(definition as BatchStream);
-    } else if ("feed" in definition) {
+    } else if (definition.feed) {
       for await (const items of this.#items!) {
         // Feed items are shared with the other streams of the pass: each gets its own copy.
         await this.#push(items.map((item) => definition.toRow({ ...item }, this.rowContext)));
@@ -338,29 +335,7 @@ class Partition {
           { batch },
           what,
         );
-        const byId = new Map<string, Row>();
-        for (const element of elements) {
-          const id = definition.idOf(element);
-          if (id === undefined) {
-            throw systemError(
-              `LinkedIn's answer to ${where} has an element about none of the requested ` +
-                `${parent.name}: ${JSON.stringify(element).slice(0, 200)}`,
-            );
-          }
-          byId.set(id, element);
-        }
-        // Only within an answer that succeeded may a missing element stand for "nothing".
-        const found = batch.ids.flatMap((id) => {
-          const element = byId.get(id) ?? definition.absent?.(id, batch, this.rowContext);
-          return element ? [{ id, element }] : [];
-        });
-        await this.#push(
-          this.#rows(
-            found,
-            where,
-            ({ id, element }) => definition.toRow(element, { ...this.rowContext, parentId: id }),
-          ),
-        );
+        await this.#push(rowsOfBatch(definition, elements, batch, this.rowContext, where));
       }
     } finally {
       if (skipped.length > 0) {
@@ -401,11 +376,9 @@ class Partition {
     const clampedFrom = this.plan.clampedFrom ?? this.#since?.clampedFrom;
     const start = this.plan.window?.start ?? this.#since?.start;
     if (clampedFrom === undefined || start === undefined) return;
-    this.run.context.output.emit(logMessage(
-      "WARN",
-      `${this.label}: LinkedIn serves statistics for about 12 months only, so reading starts on ` +
-        `${isoDate(start)} instead of ${isoDate(clampedFrom)}.`,
-    ));
+    this.run.context.output.emit(
+      logMessage("WARN", `${this.label}: ${clampedMessage(start, clampedFrom)}`),
+    );
   }
 }
 

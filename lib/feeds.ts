@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { PageQueue } from "./pages.ts";
+import { PageQueue, PAGES_AHEAD } from "./pages.ts";
 import type { Feed, Row } from "./streams.ts";
 
 /** How much of a newest-first feed a subscriber needs. */
@@ -24,18 +24,24 @@ export interface FeedWants {
 /** Fetches one page of a feed, `count` items from offset `start`, each checked by the feed. */
 export type PageFetcher = (start: number, count: number) => Promise<Row[]>;
 
-/** Pages a subscriber may hold unread before the pass waits for it. */
-const PAGES_AHEAD = 2;
-
 /**
  * A subscriber's view of a pass: its pages, in order, as an async iterable. The pass
  * starts when the first subscriber begins to iterate.
+ *
+ * @example
+ * ```ts
+ * import { POSTS } from "./streams.ts";
+ *
+ * const pass = new FeedPass(POSTS, () => Promise.resolve([]), new AbortController().signal);
+ * const subscription = pass.subscribe({ newerThan: 1_700_000_000_000 }, "ugc_posts");
+ * subscription.reading; // true until it has read what it wants
+ * ```
  */
 export class Subscription implements AsyncIterable<Row[]> {
   #pages: PageQueue<Row>;
   #taken = 0;
 
-  constructor(readonly pass: FeedPass, readonly wants: FeedWants) {
+  constructor(readonly pass: FeedPass, readonly wants: FeedWants, readonly reader: string) {
     this.#pages = new PageQueue(() => pass.changed());
   }
 
@@ -97,7 +103,7 @@ export class Subscription implements AsyncIterable<Row[]> {
  * import { POSTS } from "./streams.ts";
  *
  * const pass = new FeedPass(POSTS, () => Promise.resolve([]), new AbortController().signal);
- * const newest = pass.subscribe({ limit: 50 });
+ * const newest = pass.subscribe({ limit: 50 }, "shares");
  * for await (const page of newest) console.log(page.length);
  * ```
  */
@@ -114,12 +120,20 @@ export class FeedPass {
     signal.addEventListener("abort", () => this.changed(), { once: true });
   }
 
-  /** Adds a subscriber; every subscriber must be added before the pass starts. */
-  subscribe(wants: FeedWants): Subscription {
+  /**
+   * Adds a subscriber, named `reader` in messages; every subscriber must be added before
+   * the pass starts.
+   */
+  subscribe(wants: FeedWants, reader: string): Subscription {
     if (this.#started) throw new Error(`the ${this.feed.name} pass has already started`);
-    const subscription = new Subscription(this, wants);
+    const subscription = new Subscription(this, wants, reader);
     this.#subscriptions.push(subscription);
     return subscription;
+  }
+
+  /** The names of the subscribers still reading, in the order they subscribed. */
+  readers(): string[] {
+    return this.#subscriptions.filter((s) => s.reading).map((s) => s.reader);
   }
 
   /** Starts fetching, once. */
@@ -144,7 +158,9 @@ export class FeedPass {
     for (let start = 0;; start += pageSize) {
       for (;;) {
         const reading = this.#subscriptions.filter((s) => s.reading);
-        if (reading.length === 0 || this.signal.aborted) return;
+        // An aborted pass fails its readers: a feed cut short must not pass for a complete one.
+        if (this.signal.aborted) throw this.signal.reason ?? new Error("aborted");
+        if (reading.length === 0) return;
         if (reading.every((s) => s.backlog < PAGES_AHEAD)) break;
         await new Promise<void>((resolve) => (this.#changed = resolve));
       }

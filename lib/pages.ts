@@ -6,6 +6,9 @@
  * @module
  */
 
+/** Pages a reader may leave unread before its producer waits: bounds memory. */
+export const PAGES_AHEAD = 2;
+
 /**
  * Pages in order, read once.
  *

@@ -110,6 +110,7 @@ export interface OrganizationStream extends Described {
   partitions: "organizations";
   endpoint: Endpoint;
   extract: Extract;
+  feed?: never;
   incremental?: Cursor<"window"> | Cursor<"snapshot_date">;
   /** Turns one API element into a record; throws when it lacks what the record needs. */
   toRow(element: Row, context: RowContext): Row;
@@ -119,6 +120,8 @@ export interface OrganizationStream extends Described {
 export interface FeedStream extends Described {
   partitions: "organizations";
   feed: Feed;
+  endpoint?: never;
+  extract?: never;
   /** Only the `limit` newest items. */
   limit?: number;
   incremental?: Cursor<"newest_first">;
@@ -144,6 +147,7 @@ export interface BatchStream extends Described {
   partitions: ParentBatches;
   endpoint: Endpoint;
   extract: Extract;
+  feed?: never;
   incremental?: Cursor<"snapshot_date">;
   /** The parent id an element is about; undefined when it names none. */
   idOf(element: Row): string | undefined;
@@ -475,7 +479,7 @@ export function checkRequests(organizationId: string): EndpointRequest[] {
   const context: RequestContext = { organizationId, granularity: "DAY", start: 0, count: 1 };
   const byScope = new Map<Scope, EndpointRequest>();
   for (const stream of STREAMS) {
-    const endpoint = "feed" in stream
+    const endpoint = stream.feed
       ? stream.feed.endpoint
       : stream.partitions === "organizations"
       ? stream.endpoint

@@ -163,6 +163,20 @@ export function planWindow(input: WindowInput): WindowPlan {
 }
 
 /**
+ * What to tell the user when a start was moved up to the oldest day LinkedIn serves.
+ *
+ * @example
+ * ```ts
+ * clampedMessage(Date.UTC(2025, 11, 2), Date.UTC(2020, 0, 1));
+ * // "LinkedIn serves statistics for about 12 months only, so reading starts on 2025-12-02 instead of 2020-01-01."
+ * ```
+ */
+export function clampedMessage(start: number, clampedFrom: number): string {
+  return `LinkedIn serves statistics for about 12 months only, so reading starts on ` +
+    `${isoDate(start)} instead of ${isoDate(clampedFrom)}.`;
+}
+
+/**
  * The UTC calendar date (YYYY-MM-DD) of an epoch-ms instant.
  *
  * @example

@@ -15,8 +15,11 @@ import { assertConnectorErrorAsync } from "./assertions.ts";
 import { LinkedInSimulator } from "./simulator/mod.ts";
 
 interface Seen {
+  method: string;
   path: string;
   search: string;
+  body: string;
+  headers: Headers;
   authorization: string | null;
   version: string | null;
   restli: string | null;
@@ -45,11 +48,14 @@ async function withServer(
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (request) => {
-      await request.body?.cancel();
+      const body = await request.text();
       const url = new URL(request.url);
       const entry = {
+        method: request.method,
         path: url.pathname,
         search: url.search,
+        body,
+        headers: request.headers,
         authorization: request.headers.get("authorization"),
         version: request.headers.get("linkedin-version"),
         restli: request.headers.get("x-restli-protocol-version"),
@@ -520,9 +526,16 @@ Deno.test("client: a query of up to 4,000 characters goes in the URL", async () 
     const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
     const filler = "x".repeat(MAX_QUERY_LENGTH - "q=".length);
     await client.get({ ...REQUEST, query: `q=${filler}` });
+    assert.equal(seen[0].method, "GET");
     assert.equal(seen[0].search, `?q=${filler}`);
     await client.get({ ...REQUEST, query: `q=${filler}x` });
-    assert.equal(seen[1].search, "", "one character more is tunneled");
+    // One character more is tunneled: a POST with the query as its form body.
+    assert.equal(seen[1].method, "POST");
+    assert.equal(seen[1].search, "");
+    assert.equal(seen[1].body, `q=${filler}x`);
+    assert.equal(seen[1].headers.get("x-http-method-override"), "GET");
+    assert.equal(seen[1].headers.get("content-type"), "application/x-www-form-urlencoded");
+    assert.equal(seen[1].path, REQUEST.path);
   });
 });
 

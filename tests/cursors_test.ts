@@ -52,6 +52,9 @@ Deno.test("cursors: window plans the lookback window and saves its end", () => {
   cursor.observe({ timeRangeEnd: Date.UTC(2026, 10, 28) });
   // The whole window was answered, also the days without an element.
   assert.equal(cursor.close(), Date.UTC(2026, 10, 29));
+  // An element past the window does not move the cursor beyond it.
+  cursor.observe({ timeRangeEnd: Date.UTC(2027, 0, 1) });
+  assert.equal(cursor.close(), Date.UTC(2026, 10, 29));
 });
 
 Deno.test("cursors: window without a saved value starts at start_date, clamped to 12 months", () => {

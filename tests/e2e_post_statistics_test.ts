@@ -7,6 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { runCommand } from "../lib/commands.ts";
+import { Output } from "../lib/output.ts";
 import {
   assertOk,
   catalogFor,
@@ -19,6 +21,7 @@ import {
   type Message,
   ORG,
   OTHER_ORG,
+  parseMessages,
   recordsOf,
   runRead,
   statesOf,
@@ -319,4 +322,72 @@ Deno.test("post_statistics: start_date picks the posts; one before 12 months is 
       postsSince(sim, ORG, oldest).length,
     );
   }, { organizations: [ORGANIZATIONS[0]] });
+});
+
+/**
+ * `read` run in this process rather than as a subprocess, so that the test can move the
+ * clock the connector reads (`Date.now`) to the next day.
+ */
+async function readInProcess(config: string, catalog: string, state?: string) {
+  let text = "";
+  const output = new Output({
+    write: (bytes) => {
+      text += new TextDecoder().decode(bytes);
+      return Promise.resolve(bytes.length);
+    },
+  });
+  const invocation = { command: "read", config, catalog, state, debug: false } as const;
+  const code = await runCommand(invocation, { output, signal: new AbortController().signal });
+  await output.flush();
+  return { code, messages: parseMessages(text) };
+}
+
+Deno.test("post_statistics: the next day's incremental sync appends a new snapshot of every post", async () => {
+  const realNow = Date.now;
+  let daysLater = 0;
+  Date.now = () => realNow() + daysLater * DAY;
+  try {
+    await withSimulator(async (sim, workspace) => {
+      const config = workspace.file("config.json", configFor(sim));
+      const catalog = workspace.file(
+        "catalog.json",
+        catalogFor(["post_statistics"], "incremental"),
+      );
+      const first = await readInProcess(config, catalog);
+      assert.equal(first.code, 0);
+      const firstDate = utcDate(Date.now());
+      daysLater = 1;
+      const state = workspace.file("state.json", lastStates(first.messages));
+      const second = await readInProcess(config, catalog, state);
+      assert.equal(second.code, 0);
+      const secondDate = utcDate(Date.now());
+      assert.notEqual(firstDate, secondDate);
+
+      const day = (messages: Message[]) => recordsOf(messages, "post_statistics");
+      assert.ok(day(first.messages).every((r) => r.snapshotDate === firstDate));
+      assert.ok(day(second.messages).every((r) => r.snapshotDate === secondDate));
+      // The same posts on both days, under new primary keys: Append + Dedup keeps both days.
+      const posts = (messages: Message[]) => day(messages).map((r) => r.post).sort();
+      assert.deepEqual(posts(second.messages), posts(first.messages));
+      const keys = [...day(first.messages), ...day(second.messages)].map((r) =>
+        `${r.post}|${r.snapshotDate}`
+      );
+      assert.equal(new Set(keys).size, keys.length);
+      // Lifetime totals only grow; a post with activity has more impressions a day later.
+      const before = new Map(day(first.messages).map((r) => [r.post, r.totalShareStatistics]));
+      let grew = 0;
+      for (const record of day(second.messages)) {
+        const then = before.get(record.post);
+        assert.ok(record.totalShareStatistics.impressionCount >= then.impressionCount);
+        if (record.totalShareStatistics.impressionCount > then.impressionCount) grew++;
+        assert.deepEqual(record, expectedRecord(sim, ORG, record.post, secondDate));
+      }
+      assert.ok(grew > 0);
+      assert.deepEqual(lastStates(second.messages)[0].stream.stream_state, {
+        organizations: { [ORG]: { snapshotDate: secondDate } },
+      });
+    }, { now: () => Date.now(), organizations: [{ ...ORGANIZATIONS[0], postSpanDays: 200 }] });
+  } finally {
+    Date.now = realNow;
+  }
 });

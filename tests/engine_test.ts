@@ -52,18 +52,29 @@ class FakeLinkedIn implements ApiClient {
   readonly requests: ApiRequest[] = [];
   /** Fails the nth (1-based) per-post statistics request of one organization. */
   failBatch?: { organizationId: string; number: number };
+  /** Milliseconds each answer about an organization takes. */
+  delayMs: (organizationId: string) => number = () => 0;
+  /** Reports a rate-limited retry of the posts page at this offset before answering it. */
+  rateLimitedAt?: number;
   #batches = new Map<string, number>();
 
   constructor(readonly postsByOrganization: Record<string, Row[]>) {}
 
-  get(request: ApiRequest): Promise<unknown> {
+  async get(request: ApiRequest): Promise<unknown> {
     this.requests.push(request);
     const params = new URLSearchParams(request.query);
     const organizationId = /(\d+)$/.exec(
       params.get("author") ?? params.get("organizationalEntity") ?? request.path,
     )?.[1] ?? "";
+    const delay = this.delayMs(organizationId);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    return await this.answer(request, params, organizationId);
+  }
+
+  answer(request: ApiRequest, params: URLSearchParams, organizationId: string): Promise<unknown> {
     if (request.path === "/rest/posts") {
       const start = Number(params.get("start"));
+      if (start === this.rateLimitedAt) request.onRateLimited?.(Date.now() + 1000);
       const count = Number(params.get("count"));
       const all = this.postsByOrganization[organizationId] ?? [];
       const page = all.slice(start, start + count).map((p) => structuredClone(p));
@@ -411,6 +422,8 @@ Deno.test("engine: output keeps organization order under concurrency", async () 
   const client = new FakeLinkedIn(
     Object.fromEntries(organizations.map((id, index) => [id, posts(30 + index * 40)])),
   );
+  // The first organizations answer slowest, so completion order is the reverse.
+  client.delayMs = (id) => id ? (7 - Number(id)) * 4 : 0;
   const result = await read(client, { ugc_posts: "incremental", post_statistics: "incremental" }, {
     organizations,
   });
@@ -425,4 +438,17 @@ Deno.test("engine: output keeps organization order under concurrency", async () 
     0,
   );
   assert.equal(client.count("/rest/posts"), pages);
+});
+
+Deno.test("engine: a stream done with the shared posts hears nothing more of the pass", async () => {
+  const client = new FakeLinkedIn({ "1": posts(250) });
+  // The second page is rate-limited once: only ugc_posts still reads the posts by then.
+  client.rateLimitedAt = 100;
+  const result = await read(client, { shares: "full_refresh", ugc_posts: "full_refresh" });
+  assert.deepEqual(result.statuses("shares"), ["STARTED", "RUNNING", "COMPLETE"]);
+  const limited = result.messages.filter((m) =>
+    m.trace?.stream_status?.reasons?.[0]?.type === "RATE_LIMITED"
+  ).map((m) => m.trace.stream_status.stream_descriptor.name);
+  assert.deepEqual(limited, ["ugc_posts"]);
+  assert.equal(result.statuses("ugc_posts").at(-1), "COMPLETE");
 });

@@ -34,7 +34,7 @@ Deno.test("feeds: one pass serves every subscriber what it asked for", async () 
   const all = items(35);
   const { pass, fetched } = passOver(all);
   const wants: FeedWants[] = [{}, { limit: 12 }, { newerThan: 1000 - 5 }, { from: 1000 - 20 }];
-  const subscriptions = wants.map((w) => pass.subscribe(w));
+  const subscriptions = wants.map((w, index) => pass.subscribe(w, `stream ${index}`));
   const [everything, latest, newer, recent] = await Promise.all(subscriptions.map(ids));
   assert.deepEqual(everything, all.map((item) => item.id));
   assert.deepEqual(latest, all.slice(0, 12).map((item) => item.id));
@@ -46,19 +46,19 @@ Deno.test("feeds: one pass serves every subscriber what it asked for", async () 
 
 Deno.test("feeds: the pass goes only as far as the furthest subscriber needs", async () => {
   const { pass, fetched } = passOver(items(100));
-  const latest = pass.subscribe({ limit: 15 });
-  const newer = pass.subscribe({ newerThan: 1000 - 3 });
+  const latest = pass.subscribe({ limit: 15 }, "s");
+  const newer = pass.subscribe({ newerThan: 1000 - 3 }, "s");
   await Promise.all([ids(latest), ids(newer)]);
   assert.deepEqual(fetched, [0, 10]);
   const exact = passOver(items(100));
-  await ids(exact.pass.subscribe({ limit: 10 }));
+  await ids(exact.pass.subscribe({ limit: 10 }, "s"));
   assert.deepEqual(exact.fetched, [0], "a full first page is enough for 10");
 });
 
 Deno.test("feeds: a subscriber that does not read holds the pass a few pages ahead", async () => {
   const { pass, fetched } = passOver(items(1000));
-  const slow = pass.subscribe({});
-  const fast = pass.subscribe({});
+  const slow = pass.subscribe({}, "s");
+  const fast = pass.subscribe({}, "s");
   const fastIds = ids(fast);
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(fetched.length <= 3, `${fetched.length} pages fetched while one subscriber waits`);
@@ -73,8 +73,8 @@ Deno.test("feeds: a failed page fails every subscriber still reading", async () 
     if (start === 10) return Promise.reject(new Error("HTTP 500"));
     return Promise.resolve(items(30).slice(start, start + 10));
   }, new AbortController().signal);
-  const all = pass.subscribe({});
-  const latest = pass.subscribe({ limit: 5 });
+  const all = pass.subscribe({}, "s");
+  const latest = pass.subscribe({ limit: 5 }, "s");
   const [allResult, latestResult] = await Promise.allSettled([ids(all), ids(latest)]);
   assert.equal(allResult.status, "rejected");
   assert.match(String((allResult as PromiseRejectedResult).reason), /HTTP 500/);
@@ -84,22 +84,34 @@ Deno.test("feeds: a failed page fails every subscriber still reading", async () 
 
 Deno.test("feeds: every subscriber must join before the pass starts", async () => {
   const { pass } = passOver(items(3));
-  const first = pass.subscribe({});
+  const first = pass.subscribe({}, "s");
   await ids(first);
-  assert.throws(() => pass.subscribe({}), /already started/);
+  assert.throws(() => pass.subscribe({}, "s"), /already started/);
 });
 
-Deno.test("feeds: an aborted run stops the pass", async () => {
+Deno.test("feeds: an aborted run stops the pass and fails its readers", async () => {
   const abort = new AbortController();
   const { pass, fetched } = passOver(items(1000), abort.signal);
-  const slow = pass.subscribe({});
+  const slow = pass.subscribe({}, "ugc_posts");
   const iterator = slow[Symbol.asyncIterator]();
   await iterator.next();
   await new Promise((resolve) => setTimeout(resolve, 10));
-  abort.abort();
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  abort.abort(143);
   const before = fetched.length;
-  await iterator.next();
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  // The pages already received, then the abort: a cut feed never reads as a complete one.
+  await assert.rejects(async () => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next());
+  }, (reason) => reason === 143);
   assert.equal(fetched.length, before, "no page after the abort");
+});
+
+Deno.test("feeds: readers() names the subscribers still reading", async () => {
+  const { pass } = passOver(items(30));
+  const latest = pass.subscribe({ limit: 5 }, "shares");
+  const all = pass.subscribe({}, "ugc_posts");
+  assert.deepEqual(pass.readers(), ["shares", "ugc_posts"]);
+  await ids(latest);
+  assert.deepEqual(pass.readers(), ["ugc_posts"]);
+  await ids(all);
+  assert.deepEqual(pass.readers(), []);
 });

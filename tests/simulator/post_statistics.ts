@@ -24,7 +24,10 @@ const POST_LISTS: Array<[param: string, kind: PostKind]> = [
   ["ugcPosts", "ugcPost"],
 ];
 
-/** The 400 message for `timeIntervals` combined with specific posts. */
+/**
+ * The 400 message for `timeIntervals` combined with specific posts. LinkedIn documents the
+ * rule (lifetime only), not the wording of its answer: this text is the simulator's.
+ */
 export const LIFETIME_ONLY_MESSAGE: string =
   "Invalid query parameters: timeIntervals cannot be combined " +
   "with shares or ugcPosts. Statistics of specific posts are lifetime only.";
@@ -70,6 +73,8 @@ export function postStatisticsElement(
 ): Json | undefined {
   const kind = kindOfUrn(urn);
   const index = state.findPost(org, urn);
+  // A URN that is not one of the organization's posts gets no element. Undocumented: one
+  // integrator saw a 403 "Unpermitted fields" for a share the page may not own.
   if (kind === undefined || index === undefined) return undefined;
   const rand = randomFor(state.seed, "postStatistics", org.id, index);
   if (rand("activity", 0, 5) === 0) return undefined; // about one post in six has no activity
