@@ -1,12 +1,10 @@
 /**
  * The partitions of a per-parent stream: the ids of a parent feed's items, grouped
- * by kind and cut into batches of the stream's size, in feed order; and the records
- * of one answered batch.
+ * by kind and cut into batches of the stream's size, in feed order.
  *
  * @module
  */
-import { asConnectorError, systemError } from "./errors.ts";
-import type { Batch, BatchStream, ParentBatches, Row, RowContext } from "./streams.ts";
+import type { Batch, ParentBatches, Row } from "./definitions.ts";
 
 /**
  * Batches the items of a parent feed, read back to `since`: each included id once,
@@ -15,7 +13,8 @@ import type { Batch, BatchStream, ParentBatches, Row, RowContext } from "./strea
  *
  * @example
  * ```ts
- * import { STREAMS, type BatchStream } from "./streams.ts";
+ * import type { BatchStream } from "./definitions.ts";
+ * import { STREAMS } from "./streams.ts";
  *
  * const spec = (STREAMS.find((s) => s.name === "post_statistics") as BatchStream).partitions;
  * const posts = [{ id: "urn:li:share:1", publishedAt: 5 }, { id: "urn:li:ugcPost:2", publishedAt: 5 }];
@@ -56,51 +55,4 @@ export async function* batchesOf(
     }
   }
   for (const [group, ids] of open) yield { group, ids };
-}
-
-/**
- * The records of one answered batch, in the batch's order: each requested id with the
- * element that names it, or the stream's `absent` element where the answer has none
- * (only a successful answer reaches here, so a missing element means "nothing").
- * Elements about ids that were not asked for are left out; an element that names no
- * id is a `system_error` naming `where`.
- *
- * @example
- * ```ts
- * import { STREAMS, type BatchStream } from "./streams.ts";
- *
- * const stream = STREAMS.find((s) => s.name === "post_statistics") as BatchStream;
- * const batch = { group: "share", ids: ["urn:li:share:1", "urn:li:share:2"] };
- * const answer = [{ share: "urn:li:share:2", totalShareStatistics: { impressionCount: 9 } }];
- * const context = { organizationId: "1", syncDate: "2026-12-01" };
- * rowsOfBatch(stream, answer, batch, context, "GET /rest/organizationalEntityShareStatistics")
- *   .map((row) => row.post); // ["urn:li:share:1", "urn:li:share:2"], the first with zeros
- * ```
- */
-export function rowsOfBatch(
-  stream: BatchStream,
-  elements: readonly Row[],
-  batch: Batch,
-  context: RowContext,
-  where: string,
-): Row[] {
-  const byId = new Map<string, Row>();
-  for (const element of elements) {
-    const id = stream.idOf(element);
-    if (id === undefined) {
-      throw systemError(
-        `LinkedIn's answer to ${where} has an element that names none of the ` +
-          `${stream.partitions.parent.name}: ${JSON.stringify(element).slice(0, 200)}`,
-      );
-    }
-    byId.set(id, element);
-  }
-  try {
-    return batch.ids.flatMap((id) => {
-      const element = byId.get(id) ?? stream.absent?.(id, batch, context);
-      return element ? [stream.toRow(element, { ...context, parentId: id })] : [];
-    });
-  } catch (error) {
-    throw systemError(`${where}: ${asConnectorError(error).message}`);
-  }
 }

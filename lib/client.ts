@@ -16,7 +16,19 @@ import {
 } from "./http.ts";
 
 /** The OAuth scope an endpoint needs. */
-export type Scope = "rw_organization_admin" | "r_organization_social";
+export type Scope =
+  | "rw_organization_admin"
+  | "r_organization_social"
+  | "r_organization_social_feed"
+  | "r_basicprofile";
+
+// Organization data needs a page role besides the scope; the taxonomy scope does not.
+const NEEDS_PAGE_ROLE: Record<Scope, boolean> = {
+  rw_organization_admin: true,
+  r_organization_social: true,
+  r_organization_social_feed: true,
+  r_basicprofile: false,
+};
 
 /** One GET against the versioned API. */
 export interface ApiRequest {
@@ -24,7 +36,8 @@ export interface ApiRequest {
   path: string;
   /** Query string already Rest.li-encoded (without `?`). */
   query?: string;
-  scope: Scope;
+  /** The scope it needs beyond a valid token, if any. */
+  scope?: Scope;
   /** Who asked, for messages, e.g. "stream shares". */
   label: string;
   onRateLimited?: RateLimitListener;
@@ -133,7 +146,9 @@ export class LinkedInClient implements ApiClient {
         answered = await this.#replaceRetired(version, request, token);
         continue;
       }
-      throw this.#explain(request, response, version);
+      const error = this.#explain(request, response, version);
+      error.status = response.status;
+      throw error;
     }
   }
 
@@ -239,12 +254,20 @@ export class LinkedInClient implements ApiClient {
         return systemError(`LinkedIn rejected the request for ${where}: ${quoted}.`);
       case 401:
         return configError(this.tokens.rejectedMessage(says ?? "HTTP 401"), `${where}: ${quoted}`);
-      case 403:
+      case 403: {
+        const scope = request.scope;
+        const needs = !scope
+          ? "The member must hold the ADMINISTRATOR role on the organization's page."
+          : NEEDS_PAGE_ROLE[scope]
+          ? `The token needs the scope ${scope} and the member must hold the ADMINISTRATOR ` +
+            "role on the organization's page; grant both and create a new token."
+          : `The token needs the scope ${scope}; grant it and create a new token.`;
         return configError(
-          `LinkedIn denied access for ${where}: ${quoted}. The token needs the scope ${request.scope} ` +
-            "and the member must hold the ADMINISTRATOR role on the organization's page; grant both " +
-            "and create a new token.",
+          `LinkedIn denied access for ${where}: ${quoted}. ${needs} A token carries only the ` +
+            "scopes it was created with, and changing an app's scopes invalidates the tokens " +
+            "created before.",
         );
+      }
       case 404:
         return configError(
           `LinkedIn found nothing for ${where}: ${quoted}. Check that the organization id is right ` +

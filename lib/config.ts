@@ -18,6 +18,9 @@ export type Credentials =
 /** Bucket size of the time-bound statistics. */
 export type Granularity = "DAY" | "MONTH";
 
+/** A LinkedIn app's access tier: Development allows no batch calls. */
+export type ApiTier = "development" | "standard";
+
 /** The validated, normalised config. */
 export interface Config {
   credentials: Credentials;
@@ -30,6 +33,8 @@ export interface Config {
   /** A `LinkedIn-Version` the user pinned; `undefined` lets the connector choose. */
   linkedinVersion?: string;
   maxConcurrentRequests: number;
+  /** The app's LinkedIn access tier, if the user set it; `undefined` finds out from LinkedIn. */
+  apiTier?: ApiTier;
   apiBaseUrl: string;
   oauthBaseUrl: string;
   requestTimeoutMs: number;
@@ -68,6 +73,7 @@ export function normalize(raw: unknown): unknown {
     config.org_id = String(config.org_id);
   }
   if (config.org_id === "") delete config.org_id;
+  if (config.api_tier === "") delete config.api_tier;
   return config;
 }
 
@@ -117,6 +123,7 @@ function toConfig(value: Record<string, unknown>, fileName: string): Config {
     lookbackDays: get<number>("lookback_days"),
     linkedinVersion: value.linkedin_version as string | undefined,
     maxConcurrentRequests: get<number>("max_concurrent_requests"),
+    apiTier: value.api_tier as ApiTier | undefined,
     apiBaseUrl: get<string>("api_base_url").replace(/\/+$/, ""),
     oauthBaseUrl: get<string>("oauth_base_url").replace(/\/+$/, ""),
     requestTimeoutMs: get<number>("request_timeout_seconds") * 1000,

@@ -15,7 +15,14 @@
 import type { Granularity } from "./config.ts";
 import { configError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
-import { isoDate, planWindow, type Window } from "./windows.ts";
+import {
+  clampedMessage,
+  isoDate,
+  planWindow,
+  type Retention,
+  STATISTICS_RETENTION,
+  type Window,
+} from "./windows.ts";
 
 /** A saved cursor value: epoch ms, or a `YYYY-MM-DD` date. */
 export type CursorValue = number | string;
@@ -33,6 +40,8 @@ export interface ReadPlan {
   newerThan?: number;
   /** The start that was asked for, when LinkedIn's limits moved it up. */
   clampedFrom?: number;
+  /** What to tell the user about that, if anything. */
+  warning?: string;
 }
 
 /** What plans depend on besides the saved value. */
@@ -82,6 +91,14 @@ export function later<V extends CursorValue>(a: V | undefined, b: V | undefined)
   return b > a ? b : a;
 }
 
+/** How a window cursor's windows are cut, when not as the config says. */
+export interface WindowOptions {
+  /** Buckets of this size whatever `time_granularity_type` says. */
+  granularity?: Granularity;
+  /** How long LinkedIn keeps the data; default its 12 months of statistics. */
+  retention?: Retention;
+}
+
 /**
  * The cursor of time-bound statistics: one window per partition, from the saved end
  * minus the lookback (or the start date) to the newest finished bucket.
@@ -96,15 +113,26 @@ export function later<V extends CursorValue>(a: V | undefined, b: V | undefined)
  * cursor.plan.window?.end === Date.UTC(2026, 10, 1); // true
  * ```
  */
-export function windowCursor(field: string): Cursor<"window"> {
+export function windowCursor(field: string, options: WindowOptions = {}): Cursor<"window"> {
+  const retention = options.retention ?? STATISTICS_RETENTION;
   return {
     kind: "window",
     field,
     parse: epochMs,
     open(saved, input) {
-      const planned = planWindow({ ...input, cursor: saved as number | undefined });
+      const planned = planWindow({
+        ...input,
+        granularity: options.granularity ?? input.granularity,
+        months: retention.months,
+        cursor: saved as number | undefined,
+      });
       const plan: ReadPlan = planned.window ? { window: planned.window } : { skip: true };
-      if (planned.clampedFrom !== undefined) plan.clampedFrom = planned.clampedFrom;
+      if (planned.clampedFrom !== undefined) {
+        plan.clampedFrom = planned.clampedFrom;
+        if (planned.window) {
+          plan.warning = clampedMessage(planned.window.start, planned.clampedFrom, retention);
+        }
+      }
       return {
         plan,
         // The window decides, not its records: the days LinkedIn has no element for were

@@ -8,36 +8,39 @@
  *
  * @module
  */
-import { batchesOf, rowsOfBatch } from "./batches.ts";
+import { elementsOf, type Row } from "./answers.ts";
+import { batchesOf } from "./batches.ts";
 import type { ConfiguredStream } from "./catalog.ts";
 import type { ApiClient } from "./client.ts";
 import type { Config } from "./config.ts";
 import { type PartitionCursor, type ReadPlan, StreamCursors } from "./cursors.ts";
-import { asConnectorError, type ConnectorError, systemError } from "./errors.ts";
-import { FeedPass, type FeedWants, type Subscription } from "./feeds.ts";
-import { PageQueue, PAGES_AHEAD } from "./pages.ts";
-import { isJsonObject } from "./files.ts";
-import type { Output } from "./output.ts";
-import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
-import { NO_CURSOR_STATE } from "./state.ts";
 import {
+  type Answer,
+  type Batch,
   type BatchStream,
   type Endpoint,
-  type Extract,
   type Feed,
   type RequestContext,
   requestOf,
-  type Row,
   type RowContext,
   type StreamDefinition,
-} from "./streams.ts";
+} from "./definitions.ts";
+import { asConnectorError, configError, ConnectorError, systemError } from "./errors.ts";
+import { FeedPass, type FeedWants, type Subscription } from "./feeds.ts";
+import { PageQueue, PAGES_AHEAD } from "./pages.ts";
+import type { Output } from "./output.ts";
+import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
+import { NO_CURSOR_STATE } from "./state.ts";
 import { clampedMessage, isoDate, type Start } from "./windows.ts";
 
 /** What the engine reads with. */
 export interface EngineContext {
   client: ApiClient;
   output: Output;
-  config: Pick<Config, "granularity" | "startDate" | "lookbackDays" | "maxConcurrentRequests">;
+  config: Pick<
+    Config,
+    "granularity" | "startDate" | "lookbackDays" | "maxConcurrentRequests" | "apiTier"
+  >;
   /** Aborted on SIGTERM/SIGINT or a closed stdout. */
   signal: AbortSignal;
   now(): number;
@@ -107,7 +110,10 @@ export async function readStreams(
 ): Promise<string[]> {
   const run = new Run(context);
   // Every partition exists before any is read, so each shared feed knows all its readers.
-  const partitions = plans.map((plan) => organizationIds.map((id) => new Partition(plan, id, run)));
+  const partitions = plans.map((plan) => {
+    const ids = plan.stream.definition.partitions === "connection" ? [""] : organizationIds;
+    return ids.map((id) => new Partition(plan, id, run));
+  });
   const outcomes = await Promise.all(
     plans.map((plan, index) => readStream(plan, partitions[index], context)),
   );
@@ -165,10 +171,44 @@ class Run {
   /** The UTC date of this sync, the same for every record of the run. */
   readonly syncDate: string;
   #passes = new Map<Feed, Map<string, FeedPass>>();
+  #oneByOne: boolean;
 
   constructor(readonly context: EngineContext) {
     this.now = context.now();
     this.syncDate = isoDate(this.now);
+    this.#oneByOne = context.config.apiTier === "development";
+  }
+
+  /** True once batch calls are known to be refused: ask about one id per request. */
+  get oneByOne(): boolean {
+    return this.#oneByOne;
+  }
+
+  /**
+   * Decides whether a failed batch call was LinkedIn refusing batch calls to the app,
+   * which it does to every app on its Development tier; says so once per run.
+   */
+  refusesBatches(error: unknown, where: string): boolean {
+    if (!(error instanceof ConnectorError) || error.status !== 403) return false;
+    if (this.context.config.apiTier === "standard") {
+      const refused = configError(
+        `${error.message} Batch calls were refused although api_tier is "standard": if the app ` +
+          "is on LinkedIn's Development tier, which allows no batch calls, set api_tier to " +
+          '"development" or leave it empty.',
+      );
+      refused.status = error.status;
+      throw refused;
+    }
+    if (!this.#oneByOne) {
+      this.#oneByOne = true;
+      this.context.output.emit(logMessage(
+        "INFO",
+        `LinkedIn refused a batch call (${where}, HTTP 403): apps on LinkedIn's Development ` +
+          "tier may make no batch calls. Asking about one post per request for the rest of " +
+          'this run; set api_tier to "development" to skip the batch call.',
+      ));
+    }
+    return true;
   }
 
   /** A subscription to the one pass over `feed` for an organization in this run. */
@@ -180,15 +220,15 @@ class Run {
       // Messages and statuses go to the streams still reading, not to those already done.
       const fetchPage = async (start: number, count: number) => {
         const readers = pass!.readers();
-        const { elements, where } = await this.fetch(
+        const { body, where } = await this.fetch(
           feed.endpoint,
-          "elements",
           { organizationId, start, count },
           FEED_PRIORITY,
           `${readers.length > 1 ? "streams" : "stream"} ${readers.join(", ")}, organization ` +
             organizationId,
           (retryAt) => pass!.readers().forEach((name) => this.rateLimited(name, retryAt)),
         );
+        const elements = elementsOf(body, "elements", where);
         try {
           for (const item of elements) feed.check(item);
         } catch (error) {
@@ -202,22 +242,20 @@ class Run {
     return pass.subscribe(wants, stream);
   }
 
-  /** Sends one request; returns the elements of its answer and what it was, for messages. */
+  /** Sends one request; returns its answer and what it was, for messages. */
   async fetch(
     endpoint: Endpoint,
-    extract: Extract,
     context: Omit<RequestContext, "granularity">,
     priority: number,
     label: string,
     onRateLimited: (retryAt: number) => void,
-  ): Promise<{ elements: Row[]; where: string }> {
+  ): Promise<{ body: unknown; where: string }> {
     const request = requestOf(endpoint, {
       granularity: this.context.config.granularity,
       ...context,
     });
     const body = await this.context.client.get({ ...request, label, onRateLimited, priority });
-    const where = `${label}, GET ${request.path}`;
-    return { elements: elementsOf(body, extract, where), where };
+    return { body, where: `${label}, GET ${request.path}` };
   }
 
   rateLimited(stream: string, retryAt: number): void {
@@ -226,9 +264,9 @@ class Run {
 }
 
 /**
- * One stream × organization: plans its reading with the stream's cursor, and fetches
- * its pages into a small buffer as soon as it is started, while the stream writes
- * earlier organizations.
+ * One stream × organization (or the connection): plans its reading with the stream's
+ * cursor, and fetches its pages into a small buffer as soon as it is started, while
+ * the stream writes earlier partitions.
  */
 class Partition {
   error?: ConnectorError;
@@ -265,7 +303,10 @@ class Partition {
   }
 
   get label(): string {
-    return `stream ${this.definition.name}, organization ${this.organizationId}`;
+    const { name } = this.definition;
+    return this.organizationId
+      ? `stream ${name}, organization ${this.organizationId}`
+      : `stream ${name}`;
   }
 
   start(): void {
@@ -304,18 +345,22 @@ class Partition {
         await this.#push(items.map((item) => definition.toRow({ ...item }, this.rowContext)));
       }
     } else {
-      const { elements, where } = await this.#fetch(definition.endpoint, definition.extract, {
-        window: this.plan.window,
-      });
-      await this.#push(
-        this.#rows(elements, where, (element) => definition.toRow(element, this.rowContext)),
-      );
+      const { endpoint, extract, pageSize, toRow } = definition;
+      const window = this.plan.window;
+      for (let start = 0;; start += pageSize ?? 0) {
+        const paging = pageSize ? { start, count: pageSize } : {};
+        const { body, where } = await this.#fetch(endpoint, { window, ...paging });
+        const elements = elementsOf(body, extract, where);
+        await this.#push(this.#rows(where, () => elements.map((e) => toRow(e, this.rowContext))));
+        if (!pageSize || elements.length < pageSize) return;
+      }
     }
   }
 
   async #produceBatches(definition: BatchStream): Promise<void> {
     const { accepts, parent } = definition.partitions;
     const skipped: string[] = [];
+    const missing = new Map<string, number>();
     let number = 0;
     try {
       const batches = batchesOf(
@@ -326,46 +371,96 @@ class Partition {
       );
       for await (const batch of batches) {
         number += 1;
-        const what = `batch ${number} (${batch.ids.length} ${batch.group} ids from ${
-          batch.ids[0]
-        })`;
-        const { elements, where } = await this.#fetch(
-          definition.endpoint,
-          definition.extract,
-          { batch },
-          what,
-        );
-        await this.#push(rowsOfBatch(definition, elements, batch, this.rowContext, where));
+        const { answers, where, notFound } = await this.#answers(definition, batch, number);
+        for (const [id, status] of notFound) missing.set(id, status);
+        const made = this.#rows(where, () => definition.rows(answers, batch, this.rowContext));
+        for (const [id, status] of made.missing ?? []) missing.set(id, status);
+        await this.#push(made.rows);
       }
     } finally {
+      const output = this.run.context.output;
       if (skipped.length > 0) {
-        this.run.context.output.emit(logMessage(
+        output.emit(logMessage(
           "WARN",
           `${this.label}: skipped ${skipped.length} of the ${parent.name} because this stream ` +
             `can only ask about ${accepts}: ${skipped.join(", ")}.`,
         ));
       }
+      if (missing.size > 0) {
+        const list = [...missing].map(([id, status]) => `${id} (HTTP ${status})`).join(", ");
+        output.emit(logMessage(
+          "WARN",
+          `${this.label}: LinkedIn has nothing about ${missing.size} of the ${parent.name}, ` +
+            `which get no record this sync (deleted, or not the organization's): ${list}.`,
+        ));
+      }
     }
   }
 
-  #rows<T>(elements: readonly T[], where: string, toRow: (element: T) => Row): Row[] {
+  /**
+   * The answers about one batch: one request per variant, or, once LinkedIn refuses
+   * batch calls to the app, one request per id.
+   */
+  async #answers(
+    definition: BatchStream,
+    batch: Batch,
+    number: number,
+  ): Promise<{ answers: Answer[]; where: string; notFound: Map<string, number> }> {
+    const what = batch.ids.length === 1
+      ? `${batch.ids[0]}`
+      : `batch ${number} (${batch.ids.length} ${batch.group} ids from ${batch.ids[0]})`;
+    const { single } = definition;
+    if (!single || !this.run.oneByOne) {
+      try {
+        const answers = await Promise.all(
+          (definition.variants ?? [undefined]).map(async (variant) => {
+            const asked = variant ? `${what}, ${variant}` : what;
+            const answer = await this.#fetch(definition.endpoint, { batch, variant }, asked);
+            return { ...answer, variant };
+          }),
+        );
+        return { answers, where: answers[0].where, notFound: new Map() };
+      } catch (error) {
+        if (!single || !this.run.refusesBatches(error, `${this.label}, ${what}`)) throw error;
+      }
+    }
+    const notFound = new Map<string, number>();
+    const ask = async (id: string) => {
+      try {
+        const one = { group: batch.group, ids: [id] };
+        return { ...(await this.#fetch(single!, { batch: one }, id)), id };
+      } catch (error) {
+        // A post deleted since the feed listed it: nothing to record.
+        if (!(error instanceof ConnectorError) || error.status !== 404) throw error;
+        notFound.set(id, 404);
+        return undefined;
+      }
+    };
+    // The first id alone: a refusal (a missing scope) then costs one request, not the batch.
+    const [first, ...rest] = batch.ids;
+    const answered = [await ask(first), ...await Promise.all(rest.map(ask))];
+    const answers = answered.filter((answer) => answer !== undefined);
+    return { answers, where: answers[0]?.where ?? `${this.label}, ${what}`, notFound };
+  }
+
+  /** Makes records; a failure names the request whose answer it came from. */
+  #rows<T>(where: string, make: () => T): T {
     try {
-      return elements.map(toRow);
+      return make();
     } catch (error) {
-      throw systemError(`${where}: ${asConnectorError(error).message}`);
+      const { message } = asConnectorError(error);
+      throw message.includes(where) ? error : systemError(`${where}: ${message}`);
     }
   }
 
   #fetch(
     endpoint: Endpoint,
-    extract: Extract,
-    context: Pick<RequestContext, "window" | "batch">,
+    context: Pick<RequestContext, "window" | "batch" | "variant" | "start" | "count">,
     what?: string,
-  ): Promise<{ elements: Row[]; where: string }> {
+  ): Promise<{ body: unknown; where: string }> {
     return this.run.fetch(
       endpoint,
-      extract,
-      { organizationId: this.organizationId, ...context },
+      { organizationId: this.organizationId, window: this.plan.window, ...context },
       context.batch ? BATCH_PRIORITY : 0,
       what ? `${this.label}, ${what}` : this.label,
       (retryAt) => this.run.rateLimited(this.definition.name, retryAt),
@@ -373,28 +468,10 @@ class Partition {
   }
 
   #warnIfClamped(): void {
-    const clampedFrom = this.plan.clampedFrom ?? this.#since?.clampedFrom;
-    const start = this.plan.window?.start ?? this.#since?.start;
-    if (clampedFrom === undefined || start === undefined) return;
-    this.run.context.output.emit(
-      logMessage("WARN", `${this.label}: ${clampedMessage(start, clampedFrom)}`),
-    );
+    const message = this.plan.warning ??
+      (this.#since?.clampedFrom !== undefined
+        ? clampedMessage(this.#since.start, this.#since.clampedFrom)
+        : undefined);
+    if (message) this.run.context.output.emit(logMessage("WARN", `${this.label}: ${message}`));
   }
-}
-
-function elementsOf(body: unknown, extract: Extract, where: string): Row[] {
-  if (extract === "body") {
-    if (!isJsonObject(body)) {
-      throw systemError(`LinkedIn's answer to ${where} is not a JSON object.`);
-    }
-    return [body];
-  }
-  const elements = isJsonObject(body) ? body.elements : undefined;
-  if (!Array.isArray(elements)) {
-    throw systemError(`LinkedIn's answer to ${where} has no "elements" array.`);
-  }
-  if (!elements.every(isJsonObject)) {
-    throw systemError(`LinkedIn's answer to ${where} has an element that is not an object.`);
-  }
-  return elements;
 }

@@ -18,6 +18,9 @@ export type FailureKind = "config_error" | "transient_error" | "system_error";
  * ```
  */
 export class ConnectorError extends Error {
+  /** The HTTP status of LinkedIn's answer, when an answer decided the failure. */
+  status?: number;
+
   constructor(
     readonly kind: FailureKind,
     message: string,

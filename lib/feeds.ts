@@ -9,7 +9,7 @@
  * @module
  */
 import { PageQueue, PAGES_AHEAD } from "./pages.ts";
-import type { Feed, Row } from "./streams.ts";
+import type { Feed, Row } from "./definitions.ts";
 
 /** How much of a newest-first feed a subscriber needs. */
 export interface FeedWants {

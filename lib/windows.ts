@@ -68,15 +68,29 @@ export function addMonths(ms: number, months: number): number {
 }
 
 /**
- * The oldest bucket start LinkedIn serves: 12 months back, rounded up to a bucket.
+ * How long LinkedIn keeps data, and what for messages: 12 months of statistics by default.
+ */
+export interface Retention {
+  months: number;
+  /** What is kept, in the plural, e.g. "statistics". */
+  what: string;
+}
+
+/** LinkedIn's 12 months of organization statistics. */
+export const STATISTICS_RETENTION: Retention = { months: 12, what: "statistics" };
+
+/**
+ * The oldest bucket start LinkedIn serves: 12 months (or `months`) back, rounded up to
+ * a bucket.
  *
  * @example
  * ```ts
  * oldestBucketStart(Date.UTC(2026, 10, 23, 9), "DAY") === Date.UTC(2025, 10, 24); // true
+ * oldestBucketStart(Date.UTC(2026, 10, 23, 9), "DAY", 6) === Date.UTC(2026, 4, 24); // true
  * ```
  */
-export function oldestBucketStart(now: number, granularity: Granularity): number {
-  return ceilToBucket(addMonths(now, -12), granularity);
+export function oldestBucketStart(now: number, granularity: Granularity, months = 12): number {
+  return ceilToBucket(addMonths(now, -months), granularity);
 }
 
 /**
@@ -101,6 +115,8 @@ export interface WindowInput {
   /** The saved cursor: the end of the last window read. */
   cursor?: number;
   lookbackDays: number;
+  /** How far back LinkedIn serves; default 12 months. */
+  months?: number;
 }
 
 /** A window to read (if any) and whether its start had to be moved up. */
@@ -116,8 +132,8 @@ export interface Start {
 }
 
 /**
- * Where a first read of statistics starts: the start date (or 12 months back when
- * none is set), in whole buckets, never earlier than LinkedIn serves.
+ * Where a first read of statistics starts: the start date (or 12 months, or `months`,
+ * back when none is set), in whole buckets, never earlier than LinkedIn serves.
  *
  * @example
  * ```ts
@@ -130,8 +146,9 @@ export function earliestStart(
   now: number,
   granularity: Granularity,
   startDate: number | undefined,
+  months = 12,
 ): Start {
-  const oldest = oldestBucketStart(now, granularity);
+  const oldest = oldestBucketStart(now, granularity, months);
   if (startDate === undefined) return { start: oldest };
   const wanted = floorToBucket(startDate, granularity);
   return wanted < oldest ? { start: oldest, clampedFrom: wanted } : { start: wanted };
@@ -151,9 +168,12 @@ export function earliestStart(
  */
 export function planWindow(input: WindowInput): WindowPlan {
   const { now, granularity } = input;
-  const first = input.cursor !== undefined
-    ? earliestStart(now, granularity, input.cursor - input.lookbackDays * DAY_MS)
-    : earliestStart(now, granularity, input.startDate);
+  const first = earliestStart(
+    now,
+    granularity,
+    input.cursor !== undefined ? input.cursor - input.lookbackDays * DAY_MS : input.startDate,
+    input.months,
+  );
   const end = newestBucketEnd(now, granularity);
   const plan: WindowPlan = first.clampedFrom !== undefined
     ? { clampedFrom: first.clampedFrom }
@@ -171,9 +191,13 @@ export function planWindow(input: WindowInput): WindowPlan {
  * // "LinkedIn serves statistics for about 12 months only, so reading starts on 2025-12-02 instead of 2020-01-01."
  * ```
  */
-export function clampedMessage(start: number, clampedFrom: number): string {
-  return `LinkedIn serves statistics for about 12 months only, so reading starts on ` +
-    `${isoDate(start)} instead of ${isoDate(clampedFrom)}.`;
+export function clampedMessage(
+  start: number,
+  clampedFrom: number,
+  retention: Retention = STATISTICS_RETENTION,
+): string {
+  return `LinkedIn serves ${retention.what} for about ${retention.months} months only, so ` +
+    `reading starts on ${isoDate(start)} instead of ${isoDate(clampedFrom)}.`;
 }
 
 /**

@@ -10,7 +10,9 @@
  * 2. concurrency: every stream of 20 organizations with 50 ms of latency per request,
  *    at the default concurrency and one request at a time, and the requests it took
  *    against the minimum the API allows;
- * 3. start-up: `spec`, `check` and `discover`, median of 5 runs.
+ * 3. start-up: `spec`, `check` and `discover`, median of 5 runs;
+ * 4. requests: a full sync of every stream for one page of 60 posts and 5 videos, on LinkedIn's
+ *    Standard and Development tiers, against the cost the README gives.
  *
  * @module
  */
@@ -201,6 +203,56 @@ async function concurrency(ws: Workspace): Promise<void> {
   }
 }
 
+// Each endpoint a full sync calls, for the table of scenario 4.
+const BUDGET_ENDPOINTS = [
+  "organizations",
+  "followerStatistics",
+  "pageStatistics",
+  "shareStatistics",
+  "networkSizes",
+  "posts",
+  "postStatistics",
+  "socialMetadataBatch",
+  "socialMetadata",
+  "videoAnalytics",
+  "functions",
+  "seniorities",
+  "industries",
+];
+
+async function requestBudget(ws: Workspace): Promise<void> {
+  console.log("\n4. Requests: a full sync of every stream, one page of 60 posts and 5 videos");
+  const page = { id: "1000001", name: "Budget Org", vanityName: "budget-org" };
+  for (const tier of ["standard", "development"] as const) {
+    const sim = await LinkedInSimulator.start({
+      organizations: [{ ...page, postCount: 60, videoPosts: 5 }],
+      apiTier: tier,
+    });
+    try {
+      const config = ws.file(`budget-${tier}.json`, configFor(sim, { org_id: page.id }));
+      const catalog = ws.file("budget-catalog.json", catalogFor(undefined, "incremental"));
+      const run = await measure(sim, connectorArgs(config, catalog));
+      const counts = BUDGET_ENDPOINTS.map((endpoint) => `${endpoint} ${sim.count(endpoint)}`);
+      // The README's cost: 5 single answers, 3 windows, the pages of posts, per-post statistics
+      // per URN kind, social metadata (50 a batch, or one per post and the refused batch call on
+      // Development tier), 4 per video, and one page of each taxonomy.
+      const posts = sim.posts(page.id);
+      const shares = posts.filter((post) => String(post.id).includes(":share:")).length;
+      const expected = 5 + 3 + (Math.floor(posts.length / 100) + 1) +
+        Math.ceil(shares / 50) + Math.ceil((posts.length - shares) / 50) +
+        (tier === "standard" ? Math.ceil(posts.length / 50) : posts.length + 1) +
+        4 * sim.videoPosts(page.id).length + 3;
+      console.log(
+        `   ${tier.padEnd(12)} ${run.requests} requests (README's cost: ${expected}; ` +
+          `${run.requests === expected ? "holds" : "DOES NOT HOLD"}), exit ${run.code}`,
+      );
+      console.log(`      ${counts.join(", ")}`);
+    } finally {
+      await sim.close();
+    }
+  }
+}
+
 async function startup(ws: Workspace): Promise<void> {
   console.log("\n3. Start-up (median of 5 runs, wall time including the Deno runtime)");
   const sim = await LinkedInSimulator.start();
@@ -233,3 +285,4 @@ using ws = new Workspace();
 await throughput(ws);
 await concurrency(ws);
 await startup(ws);
+await requestBudget(ws);

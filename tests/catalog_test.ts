@@ -46,11 +46,11 @@ const entry = (name: string, syncMode: unknown) => ({
   destination_sync_mode: "append",
 });
 
-Deno.test("catalog: the discovered catalog has 11 unique streams", () => {
+Deno.test("catalog: the discovered catalog has 16 unique streams", () => {
   const { streams } = discoveredCatalog();
-  assert.equal(streams.length, 11);
+  assert.equal(streams.length, 16);
   const names = streams.map((s) => s.name as string);
-  assert.equal(new Set(names).size, 11);
+  assert.equal(new Set(names).size, 16);
   assert.deepEqual(names, STREAMS.map((s) => s.name));
   for (const stream of streams) {
     assert.equal(typeof stream.name, "string");
@@ -96,11 +96,13 @@ Deno.test("catalog: incremental streams announce a source-defined, resumable cur
     assert.ok(isScalarSchema(schema), `${stream.name}: cursor ${cursor.join(".")} is not a scalar`);
   }
   assert.equal(incremental, STREAMS.filter((s) => s.incremental).length);
-  assert.equal(incremental, 5, "ugc_posts, post_statistics and the time-bound streams");
+  assert.equal(incremental, 7, "ugc_posts, the per-post streams and the time-bound streams");
   for (
     const name of [
       "ugc_posts",
       "post_statistics",
+      "post_social_metadata",
+      "video_analytics",
       "follower_statistics_time_bound",
       "page_statistics_time_bound",
       "share_statistics_time_bound",

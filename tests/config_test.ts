@@ -68,6 +68,7 @@ const FIELD_CASES: Record<
   lookback_days: { value: 17, read: (c) => c.lookbackDays, expected: 17 },
   linkedin_version: { value: "202601", read: (c) => c.linkedinVersion, expected: "202601" },
   max_concurrent_requests: { value: 9, read: (c) => c.maxConcurrentRequests, expected: 9 },
+  api_tier: { value: "development", read: (c) => c.apiTier, expected: "development" },
   api_base_url: {
     value: "http://127.0.0.1:8080",
     read: (c) => c.apiBaseUrl,
@@ -342,4 +343,24 @@ Deno.test("config: no error message ever contains a secret from the config", () 
     { credentials: ACCESS_TOKEN },
   ];
   for (const raw of bad) configFails(raw);
+});
+
+Deno.test("config: api_tier is development, standard, or left out (also as an empty string)", () => {
+  for (const tier of ["development", "standard"]) {
+    assert.equal(
+      parseConfig({ credentials: accessTokenCredentials, api_tier: tier }, FILE).apiTier,
+      tier,
+    );
+  }
+  assert.equal(parseConfig({ credentials: accessTokenCredentials }, FILE).apiTier, undefined);
+  assert.equal(
+    parseConfig({ credentials: accessTokenCredentials, api_tier: "" }, FILE).apiTier,
+    undefined,
+  );
+  assertConnectorError(
+    () => parseConfig({ credentials: accessTokenCredentials, api_tier: "premium" }, FILE),
+    "config_error",
+    FILE,
+    "api_tier must be one of development, standard",
+  );
 });

@@ -55,7 +55,17 @@ try {
   const post = recordsOf(read.messages, "ugc_posts")[0];
   const statistics = recordsOf(read.messages, "post_statistics")
     .find((record) => record.totalShareStatistics.impressionCount > 0);
-  for (const [stream, record] of [["ugc_posts", post], ["post_statistics", statistics]]) {
+  const reactions = recordsOf(read.messages, "post_social_metadata")
+    .find((record) => record.totalReactions > 0);
+  const video = recordsOf(read.messages, "video_analytics").find((record) => record.viewers > 0);
+  for (
+    const [stream, record] of [
+      ["ugc_posts", post],
+      ["post_statistics", statistics],
+      ["post_social_metadata", reactions],
+      ["video_analytics", video],
+    ]
+  ) {
     console.log(`\nA ${stream} record:\n${JSON.stringify(record, null, 2).slice(0, 800)}`);
   }
   console.log();

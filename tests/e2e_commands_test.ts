@@ -20,7 +20,14 @@ import {
   withSimulator,
 } from "./harness.ts";
 
-const INCREMENTAL = ["ugc_posts", "post_statistics", ...TIME_BOUND_STREAMS];
+const INCREMENTAL = [
+  "ugc_posts",
+  "post_statistics",
+  "post_social_metadata",
+  "video_analytics",
+  ...TIME_BOUND_STREAMS,
+];
+const LOOKUPS = ["lookup_functions", "lookup_seniorities", "lookup_industries"];
 const SECRET_FIELDS = ["client_id", "client_secret", "refresh_token", "access_token"];
 
 type Json = Record<string, unknown>;
@@ -220,7 +227,7 @@ Deno.test("check without organizations checks every administered one, found thro
   });
 });
 
-Deno.test("discover lists the eleven streams with schemas, sync modes and keys, without any request", async () => {
+Deno.test("discover lists the sixteen streams with schemas, sync modes and keys, without any request", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = workspace.file("config.json", configFor(sim));
     const run = await runConnector(["discover", "--config", config]);
@@ -233,7 +240,8 @@ Deno.test("discover lists the eleven streams with schemas, sync modes and keys, 
       const properties = schema.properties as Json;
       assert.equal(schema.type, "object", name);
       assert.ok(Object.keys(properties).length > 1, name);
-      assert.ok("organizationId" in properties, `${name} has organizationId`);
+      // Taxonomies belong to no organization.
+      assert.equal("organizationId" in properties, !LOOKUPS.includes(name), name);
       assertOpenSchemas(schema, name);
       assertNoRef(schema, name);
       const incremental = INCREMENTAL.includes(name);
@@ -245,8 +253,12 @@ Deno.test("discover lists the eleven streams with schemas, sync modes and keys, 
       const key = stream.source_defined_primary_key as string[][];
       const expectedKey = name === "shares" || name === "ugc_posts"
         ? [["id"]]
-        : name === "post_statistics"
+        : name === "post_statistics" || name === "post_social_metadata"
         ? [["post"], ["snapshotDate"]]
+        : name === "video_analytics"
+        ? [["post"], ["date"]]
+        : LOOKUPS.includes(name)
+        ? [["urn"]]
         : TIME_BOUND_STREAMS.includes(name)
         ? [["organizationId"], ["timeRangeStart"]]
         : [["organizationId"]];
@@ -259,7 +271,7 @@ Deno.test("discover lists the eleven streams with schemas, sync modes and keys, 
       if (incremental) {
         const cursor = name === "ugc_posts"
           ? "lastModifiedAt"
-          : name === "post_statistics"
+          : name === "post_statistics" || name === "post_social_metadata"
           ? "snapshotDate"
           : "timeRangeEnd";
         assert.equal(stream.source_defined_cursor, true, name);
@@ -299,7 +311,7 @@ Deno.test("a JSONC config with comments and trailing commas is accepted", async 
     );
     const discover = await runConnector(["discover", "--config", config]);
     assert.equal(discover.code, 0, discover.stderr);
-    assert.equal(onlyMessage(discover, "CATALOG").catalog.streams.length, 11);
+    assert.equal(onlyMessage(discover, "CATALOG").catalog.streams.length, 16);
   });
 });
 

@@ -41,7 +41,14 @@ const PRIMARY_KEYS: Record<string, string[]> = {
   page_statistics_time_bound: ["organizationId", "timeRangeStart"],
   share_statistics_time_bound: ["organizationId", "timeRangeStart"],
   post_statistics: ["post", "snapshotDate"],
+  post_social_metadata: ["post", "snapshotDate"],
+  video_analytics: ["post", "date"],
+  lookup_functions: ["urn"],
+  lookup_seniorities: ["urn"],
+  lookup_industries: ["urn"],
 };
+/** The streams of the whole connection, whose records belong to no organization. */
+const LOOKUPS = ["lookup_functions", "lookup_seniorities", "lookup_industries"];
 const LIFETIME: Record<string, string> = {
   follower_statistics: "followerStatistics",
   page_statistics: "pageStatistics",
@@ -99,10 +106,14 @@ function assertBookkeeping(messages: Message[], stream: string, final = "COMPLET
   assert.equal(counted, records, `${stream}: recordCount sum`);
 }
 
-/** Every record carries its organization and a non-null primary key. */
+/** Every record carries its organization (but lookups) and a non-null primary key. */
 function assertKeys(messages: Message[], stream: string, organizations: string[]): void {
   for (const row of recordsOf(messages, stream)) {
-    assert.ok(organizations.includes(row.organizationId), `${stream}: ${row.organizationId}`);
+    if (LOOKUPS.includes(stream)) {
+      assert.equal(row.organizationId, undefined, stream);
+    } else {
+      assert.ok(organizations.includes(row.organizationId), `${stream}: ${row.organizationId}`);
+    }
     for (const field of PRIMARY_KEYS[stream]) {
       assert.ok(row[field] !== null && row[field] !== undefined, `${stream}.${field} is null`);
     }
@@ -152,7 +163,7 @@ const orgOf = (request: RecordedRequest) =>
     request.path + "?" + request.query,
   )?.slice(1).find(Boolean);
 
-Deno.test("full read of all eleven streams: statuses, states, values, requests and headers", async () => {
+Deno.test("full read of every stream: statuses, states, values, requests and headers", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = configFor(sim, { org_id: ORG });
     const run = await runRead(workspace, config, catalogFor());
@@ -245,6 +256,7 @@ Deno.test("full read of all eleven streams: statuses, states, values, requests a
       String((post as Json).id).startsWith("urn:li:share:")
     ).length;
     const postStatistics = Math.ceil(shareCount / 50) + Math.ceil((250 - shareCount) / 50);
+    const videos = sim.videoPosts(ORG).filter((urn) => urn.startsWith("urn:li:ugcPost:")).length;
     assert.deepEqual(
       Object.fromEntries(
         [
@@ -254,6 +266,12 @@ Deno.test("full read of all eleven streams: statuses, states, values, requests a
           "shareStatistics",
           "postStatistics",
           "networkSizes",
+          "socialMetadataBatch",
+          "socialMetadata",
+          "videoAnalytics",
+          "functions",
+          "seniorities",
+          "industries",
         ].map((endpoint) => [endpoint, requests.filter((r) => r.endpoint === endpoint).length]),
       ),
       {
@@ -263,6 +281,13 @@ Deno.test("full read of all eleven streams: statuses, states, values, requests a
         shareStatistics: 2,
         postStatistics,
         networkSizes: 1,
+        // 250 posts, 50 a batch; four metrics per ugcPost video; each taxonomy in one page.
+        socialMetadataBatch: 5,
+        socialMetadata: 0,
+        videoAnalytics: 4 * videos,
+        functions: 1,
+        seniorities: 1,
+        industries: 1,
       },
     );
     for (const request of requests.filter((r) => r.endpoint === "postStatistics")) {
@@ -287,7 +312,11 @@ Deno.test("full read of all eleven streams: statuses, states, values, requests a
     }
     const pages = postRequests.map((q) => `${q.get("start")}/${q.get("count")}`).sort();
     assert.deepEqual(pages, ["0/100", "100/100", "200/100"]);
-    assert.equal(requests.length, 11 + postStatistics, requests.map((r) => r.path).join("\n"));
+    assert.equal(
+      requests.length,
+      11 + postStatistics + 5 + 4 * videos + 3,
+      requests.map((r) => r.path).join("\n"),
+    );
     assert.equal(sim.count("organizationAcls"), 0, "configured organizations need no lookup");
 
     // One active YYYYMM version on every request (the default, 202608, while LinkedIn serves it),
@@ -436,7 +465,8 @@ Deno.test("a 403 for one organization fails that stream for it only; the rest is
       const fails = failing.includes(stream);
       assertBookkeeping(run.messages, stream, fails ? "INCOMPLETE" : "COMPLETE");
       const owners = recordsOf(run.messages, stream).map((row) => row.organizationId);
-      assert.deepEqual([...new Set(owners)], fails ? [ORG] : organizations, stream);
+      const expectedOwners = LOOKUPS.includes(stream) ? [undefined] : fails ? [ORG] : organizations;
+      assert.deepEqual([...new Set(owners)], expectedOwners, stream);
       const errors = errorsOf(run.messages, stream);
       assert.equal(errors.length, fails ? 1 : 0, stream);
       if (fails) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { configuredStreams } from "../lib/catalog.ts";
 import type { ApiClient, ApiRequest } from "../lib/client.ts";
 import { type EngineContext, planStreams, readStreams } from "../lib/engine.ts";
-import { systemError, transientError } from "../lib/errors.ts";
+import { configError, systemError, transientError } from "../lib/errors.ts";
 import { Output, type Sink } from "../lib/output.ts";
 import { STREAMS } from "../lib/streams.ts";
 import { DAY_MS } from "../lib/windows.ts";
@@ -41,6 +41,23 @@ function statisticsOf(urn: string): Row | undefined {
   return n % 4 === 1 ? undefined : { impressionCount: 100 + n, likeCount: n, clickCount: 1 };
 }
 
+/** The social metadata the fake serves for a post. */
+function socialMetadataOf(urn: string): Row {
+  const n = Number(urn.split(":").at(-1)) - 7_000_000;
+  return {
+    entity: urn,
+    reactionSummaries: n % 2 ? { LIKE: { reactionType: "LIKE", count: n } } : {},
+    commentSummary: { count: n % 5, topLevelCount: n % 3 },
+  };
+}
+
+/** The error the client throws for an answer with an HTTP status a person must act on. */
+function refused(label: string, status: number) {
+  const error = configError(`LinkedIn denied access for ${label}: HTTP ${status}.`);
+  error.status = status;
+  return error;
+}
+
 /** A Rest.li `List(...)` query value, decoded. */
 function listOf(value: string | null): string[] {
   const inner = /^List\((.*)\)$/.exec(value ?? "")?.[1];
@@ -56,6 +73,10 @@ class FakeLinkedIn implements ApiClient {
   delayMs: (organizationId: string) => number = () => 0;
   /** Reports a rate-limited retry of the posts page at this offset before answering it. */
   rateLimitedAt?: number;
+  /** Refuses batch calls with a 403, as LinkedIn does to apps on its Development tier. */
+  developmentTier = false;
+  /** Post URNs whose social metadata is not found (deleted posts). */
+  gone = new Set<string>();
   #batches = new Map<string, number>();
 
   constructor(readonly postsByOrganization: Record<string, Row[]>) {}
@@ -105,6 +126,52 @@ class FakeLinkedIn implements ApiClient {
     }
     if (request.path.startsWith("/rest/organizations/")) {
       return Promise.resolve({ id: Number(organizationId), localizedName: "Org" });
+    }
+    if (request.path === "/rest/socialMetadata") {
+      if (this.developmentTier) return Promise.reject(refused(request.label, 403));
+      const ids = listOf(params.get("ids"));
+      const found = ids.filter((id) => !this.gone.has(id));
+      return Promise.resolve({
+        results: Object.fromEntries(found.map((id) => [id, socialMetadataOf(id)])),
+        statuses: Object.fromEntries(ids.map((id) => [id, this.gone.has(id) ? 404 : 200])),
+        errors: Object.fromEntries(
+          ids.filter((id) => this.gone.has(id)).map((id) => [id, { status: 404 }]),
+        ),
+      });
+    }
+    if (request.path.startsWith("/rest/socialMetadata/")) {
+      const id = decodeURIComponent(request.path.slice("/rest/socialMetadata/".length));
+      if (this.gone.has(id)) return Promise.reject(refused(request.label, 404));
+      return Promise.resolve(socialMetadataOf(id));
+    }
+    if (request.path === "/rest/videoAnalytics") {
+      const range = /^\(start:(\d+),end:(\d+)\)$/.exec(params.get("timeRange") ?? "")!;
+      const [start, end] = [Number(range[1]), Number(range[2])];
+      const type = params.get("type")!;
+      const elements = [];
+      for (let day = start; day < end; day += DAY_MS) {
+        // Every third day has no views of any kind; VIEWER also has none on even days.
+        const n = day / DAY_MS;
+        if (n % 3 === 0 || (type === "VIEWER" && n % 2 === 0)) continue;
+        elements.push({
+          type,
+          value: n % 100 + type.length,
+          timeRange: { start: day, end: day + DAY_MS },
+        });
+      }
+      return Promise.resolve({ paging: { start: 0, count: 10 }, elements });
+    }
+    if (request.path === "/rest/functions") {
+      const start = Number(params.get("start"));
+      const count = Number(params.get("count"));
+      const all = Array.from(
+        { length: 230 },
+        (_, n) => ({ id: n + 1, name: { localized: { en_US: `F${n + 1}` } } }),
+      );
+      return Promise.resolve({
+        paging: { start, count },
+        elements: all.slice(start, start + count),
+      });
     }
     return Promise.reject(systemError(`the fake has no ${request.path}`));
   }
@@ -451,4 +518,146 @@ Deno.test("engine: a stream done with the shared posts hears nothing more of the
   ).map((m) => m.trace.stream_status.stream_descriptor.name);
   assert.deepEqual(limited, ["ugc_posts"]);
   assert.equal(result.statuses("ugc_posts").at(-1), "COMPLETE");
+});
+
+Deno.test("engine: social metadata in batches of 50 on a Standard-tier app", async () => {
+  const client = new FakeLinkedIn({ "1": posts(120) });
+  const result = await read(client, { post_social_metadata: "incremental" });
+  assert.deepEqual(result.failed, []);
+  assert.equal(client.count("/rest/socialMetadata"), 3);
+  assert.equal(client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length, 0);
+  const records = result.records("post_social_metadata");
+  assert.deepEqual(records.map((r) => r.post), posts(120).map((p) => p.id));
+  for (const record of records) {
+    const served = socialMetadataOf(record.post as string);
+    assert.equal(record.likeReactions, (served.reactionSummaries as Json).LIKE?.count ?? 0);
+    assert.equal(record.comments, (served.commentSummary as Json).count);
+    assert.equal(record.snapshotDate, TODAY);
+  }
+  assert.deepEqual(result.logs("INFO"), []);
+});
+
+Deno.test("engine: a refused batch call switches the run to one post per request, said once", async () => {
+  const client = new FakeLinkedIn({ "1": posts(60), "2": posts(30) });
+  client.developmentTier = true;
+  const result = await read(client, { post_social_metadata: "incremental" }, {
+    organizations: ["1", "2"],
+  });
+  assert.deepEqual(result.failed, []);
+  const info = result.logs("INFO");
+  assert.equal(info.length, 1);
+  assert.match(info[0], /refused a batch call .*HTTP 403.*Development tier.*api_tier/);
+  // At most one refused batch call per organization in flight when the first refusal came.
+  const batchCalls = client.count("/rest/socialMetadata");
+  assert.ok(batchCalls >= 1 && batchCalls <= 2, `${batchCalls} batch calls`);
+  const singles = client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/"));
+  assert.equal(singles.length, 90);
+  assert.equal(result.records("post_social_metadata").length, 90);
+  assert.equal(result.statuses("post_social_metadata").at(-1), "COMPLETE");
+});
+
+Deno.test("engine: api_tier decides batch or single calls without asking LinkedIn", async () => {
+  let client = new FakeLinkedIn({ "1": posts(10) });
+  client.developmentTier = true;
+  let result = await read(client, { post_social_metadata: "full_refresh" }, {
+    config: { apiTier: "development" },
+  });
+  assert.deepEqual(result.failed, []);
+  assert.equal(client.count("/rest/socialMetadata"), 0, "no batch call is tried");
+  assert.deepEqual(result.logs("INFO"), []);
+  assert.equal(result.records("post_social_metadata").length, 10);
+
+  client = new FakeLinkedIn({ "1": posts(10) });
+  client.developmentTier = true;
+  result = await read(client, { post_social_metadata: "full_refresh" }, {
+    config: { apiTier: "standard" },
+  });
+  assert.deepEqual(result.failed, ["post_social_metadata"]);
+  const [error] = result.errors("post_social_metadata");
+  assert.equal(error.failure_type, "config_error");
+  assert.match(error.message, /api_tier is "standard".*set api_tier to "development"/);
+  assert.equal(client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length, 0);
+});
+
+Deno.test("engine: a post LinkedIn no longer has gets no record and one warning", async () => {
+  for (const developmentTier of [false, true]) {
+    const client = new FakeLinkedIn({ "1": posts(6) });
+    client.developmentTier = developmentTier;
+    client.gone = new Set([String(posts(6)[2].id), String(posts(6)[4].id)]);
+    const result = await read(client, { post_social_metadata: "full_refresh" });
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual(
+      result.records("post_social_metadata").map((r) => r.post),
+      posts(6).map((p) => p.id).filter((id) => !client.gone.has(String(id))),
+    );
+    const warnings = result.logs("WARN");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /nothing about 2 of the posts/);
+    for (const id of client.gone) assert.ok(warnings[0].includes(`${id} (HTTP 404)`));
+  }
+});
+
+Deno.test("engine: video analytics ask four metrics per video in its window, merged by day", async () => {
+  const video = (n: number, ageDays: number, kind = "ugcPost") => ({
+    ...post(n, ageDays, kind),
+    content: { media: { id: `urn:li:video:${n}` } },
+  });
+  const feed = [video(1, 1), post(2, 2), video(3, 40), video(4, 50, "share"), post(5, 60)];
+  const client = new FakeLinkedIn({ "1": feed });
+  const state = new Map([[
+    "video_analytics",
+    { organizations: { "1": { timeRangeEnd: Date.UTC(2026, 10, 20) } } },
+  ]]);
+  const result = await read(client, { video_analytics: "incremental" }, { state });
+  assert.deepEqual(result.failed, []);
+  const requests = client.requests.filter((r) => r.path === "/rest/videoAnalytics");
+  // Two ugcPost videos × four metrics; the share-URN video is not asked about.
+  assert.equal(requests.length, 8);
+  const window = { start: Date.UTC(2026, 10, 17), end: Date.UTC(2026, 10, 29) };
+  for (const request of requests) {
+    const params = new URLSearchParams(request.query);
+    assert.equal(params.get("timeRange"), `(start:${window.start},end:${window.end})`);
+    assert.equal(params.get("aggregation"), "DAY");
+  }
+  const records = result.records("video_analytics");
+  const days = (window.end - window.start) / DAY_MS;
+  const active = Array.from({ length: days }, (_, i) => window.start / DAY_MS + i)
+    .filter((n) => n % 3 !== 0);
+  assert.equal(records.length, 2 * active.length);
+  for (const record of records) {
+    const n = (record.timeRangeStart as number) / DAY_MS;
+    assert.equal(record.videoViews, n % 100 + "VIDEO_VIEW".length);
+    assert.equal(record.viewers, n % 2 === 0 ? 0 : n % 100 + "VIEWER".length);
+    assert.equal(record.date, new Date(record.timeRangeStart as number).toISOString().slice(0, 10));
+  }
+  const warnings = result.logs("WARN");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /skipped 1 of the posts .*urn:li:share:7000004/);
+  assert.deepEqual(result.states("video_analytics").at(-1), {
+    organizations: { "1": { timeRangeEnd: window.end } },
+  });
+});
+
+Deno.test("engine: a stream of the connection is read once, page by page, for no organization", async () => {
+  const client = new FakeLinkedIn({});
+  const result = await read(client, { lookup_functions: "full_refresh" }, {
+    organizations: ["1", "2", "3"],
+  });
+  assert.deepEqual(result.failed, []);
+  const pages = client.requests.filter((r) => r.path === "/rest/functions");
+  assert.deepEqual(pages.map((r) => r.query), [
+    "start=0&count=100",
+    "start=100&count=100",
+    "start=200&count=100",
+  ]);
+  const records = result.records("lookup_functions");
+  assert.equal(records.length, 230);
+  assert.deepEqual(records[7], {
+    id: 8,
+    urn: "urn:li:function:8",
+    name: "F8",
+    localizedName: { localized: { en_US: "F8" } },
+  });
+  assert.ok(records.every((r) => !("organizationId" in r)));
+  assert.equal(result.states("lookup_functions").length, 1);
 });

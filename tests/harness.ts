@@ -28,7 +28,7 @@ export const OTHER_ORG = "5515715";
 export const ANALYST_ORG = "90362860";
 
 /**
- * The eleven stream names, in the order `discover` lists them. Written out rather than read from
+ * The sixteen stream names, in the order `discover` lists them. Written out rather than read from
  * `lib/streams.ts`: the tests pin these exact names.
  */
 export const STREAM_NAMES: readonly string[] = [
@@ -43,6 +43,11 @@ export const STREAM_NAMES: readonly string[] = [
   "page_statistics_time_bound",
   "share_statistics_time_bound",
   "post_statistics",
+  "post_social_metadata",
+  "video_analytics",
+  "lookup_functions",
+  "lookup_seniorities",
+  "lookup_industries",
 ];
 
 /** Each time-bound statistics stream with the simulator endpoint it reads. */

@@ -1304,3 +1304,801 @@ Deno.test("postSpanDays spreads the initial posts evenly, newest about an hour a
     assert.ok(packed[24] - packed[0] <= 24 * 6 * 3_600_000);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Scopes and tiers
+
+const ALL_SCOPES = [
+  "rw_organization_admin",
+  "r_organization_social",
+  "r_organization_social_feed",
+  "r_basicprofile",
+];
+
+Deno.test("default tokens carry four scopes; the grant and introspection say so", async () => {
+  await withSim({}, async (sim) => {
+    const form = (path: string, fields: Record<string, string>) =>
+      call(sim, path, {
+        method: "POST",
+        token: null,
+        version: null,
+        body: new URLSearchParams(fields).toString(),
+      });
+    const client = { client_id: sim.clientId, client_secret: sim.clientSecret };
+    const grant = await form("/oauth/v2/accessToken", {
+      grant_type: "refresh_token",
+      refresh_token: sim.refreshToken,
+      ...client,
+    });
+    assert.equal(grant.body.scope, ALL_SCOPES.join(","));
+    for (const token of [sim.accessToken, sim.issueAccessToken({}), grant.body.access_token]) {
+      const info = await form("/oauth/v2/introspectToken", { ...client, token });
+      assert.equal(info.body.scope, ALL_SCOPES.join(","));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Social metadata
+
+const REACTION_TYPES = ["LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT"];
+
+const metadataOf = (urn: string, encode = true) =>
+  `/rest/socialMetadata/${encode ? encodeURIComponent(urn) : urn}`;
+const metadataBatch = (urns: string[], encode = true) =>
+  `/rest/socialMetadata?${listOf("ids", urns, encode)}`;
+
+Deno.test("socialMetadata: single GET, raw or encoded key, documented shape", async () => {
+  await withSim({}, async (sim) => {
+    const ids = sim.posts(ORG).map((p) => p.id as string);
+    for (const urn of [...ids.slice(0, 5), ...sim.videoPosts(ORG)]) {
+      const encoded = await call(sim, metadataOf(urn));
+      assert.equal(encoded.status, 200, urn);
+      assert.deepEqual(encoded.body, sim.socialMetadata(ORG, urn));
+      assert.deepEqual((await call(sim, metadataOf(urn, false))).body, encoded.body);
+      assert.equal(encoded.headers.get("x-restli-protocol-version"), "2.0.0");
+    }
+    assert.ok(sim.requests.every((r) => r.endpoint === "socialMetadata"));
+
+    const all = ids.map((urn) => sim.socialMetadata(ORG, urn) as Element);
+    for (const [i, element] of all.entries()) {
+      assert.deepEqual(Object.keys(element), [
+        "entity",
+        "reactionSummaries",
+        "commentSummary",
+        "commentsState",
+      ]);
+      assert.equal(element.entity, ids[i]);
+      assert.equal(element.commentsState, "OPEN");
+      for (
+        const [type, summary] of Object.entries(element.reactionSummaries) as [string, Element][]
+      ) {
+        assert.ok(REACTION_TYPES.includes(type), type);
+        assert.deepEqual(Object.keys(summary), ["reactionType", "count"]);
+        assert.equal(summary.reactionType, type);
+        assert.ok(Number.isInteger(summary.count) && summary.count > 0);
+      }
+      const { count, topLevelCount } = element.commentSummary;
+      assert.ok(Number.isInteger(topLevelCount) && topLevelCount >= 0 && topLevelCount <= count);
+    }
+    // A type with no reactions is left out; some posts have none at all and no comments.
+    const types = (e: Element) => Object.keys(e.reactionSummaries);
+    for (const type of REACTION_TYPES) assert.ok(all.some((e) => types(e).includes(type)), type);
+    assert.ok(all.some((e) => types(e).length > 0 && types(e).length < REACTION_TYPES.length));
+    const silent = all.filter((e) => types(e).length === 0 && e.commentSummary.count === 0);
+    assert.ok(silent.length >= 1 && silent.length <= all.length / 3, `${silent.length} silent`);
+    assert.deepEqual(silent[0].reactionSummaries, {});
+    assert.deepEqual(silent[0].commentSummary, { count: 0, topLevelCount: 0 });
+    assert.ok(all.some((e) => e.commentSummary.count > e.commentSummary.topLevelCount));
+  });
+});
+
+Deno.test("socialMetadata: unknown, renamed, foreign-role URNs are 404; counts never shrink", async () => {
+  await withSim({}, async (sim, clock) => {
+    const ids = sim.posts(ORG).map((p) => p.id as string);
+    const share = ids.find((id) => id.startsWith("urn:li:share:"))!;
+    const analystPost = sim.posts("90362860")[0].id as string;
+    for (
+      const urn of [
+        "urn:li:share:7100000000000099999",
+        share.replace("urn:li:share:", "urn:li:ugcPost:"),
+        "urn:li:ugcPost:42",
+        URN,
+        analystPost, // a post of a page the member holds as ANALYST
+      ]
+    ) {
+      const res = await call(sim, metadataOf(urn));
+      assert.equal(res.status, 404, urn);
+      assert.deepEqual(res.body, {
+        status: 404,
+        code: "RESOURCE_NOT_FOUND",
+        message: "No virtual resource found",
+      });
+    }
+    assert.equal(sim.socialMetadata(ORG, "urn:li:share:7100000000000099999"), undefined);
+    assert.equal(sim.socialMetadata(ORG, sim.posts("5515715")[0].id as string), undefined);
+    // Acme's posts are readable with the same token.
+    assert.equal((await call(sim, metadataOf(sim.posts("5515715")[0].id as string))).status, 200);
+
+    // Deterministic per seed; a day later no count is lower, and some are higher.
+    const twin = await LinkedInSimulator.start({ now: () => clock.now });
+    const other = await LinkedInSimulator.start({ now: () => clock.now, seed: 3 });
+    try {
+      assert.deepEqual(
+        ids.map((u) => twin.socialMetadata(ORG, u)),
+        ids.map((u) => sim.socialMetadata(ORG, u)),
+      );
+      assert.notDeepEqual(
+        ids.map((u) => other.socialMetadata(ORG, u)),
+        ids.map((u) => sim.socialMetadata(ORG, u)),
+      );
+    } finally {
+      await Promise.all([twin.close(), other.close()]);
+    }
+    const counts = (e: Element) => [
+      ...REACTION_TYPES.map((t) => e.reactionSummaries[t]?.count ?? 0),
+      e.commentSummary.count,
+      e.commentSummary.topLevelCount,
+    ];
+    const before = ids.map((u) => counts(sim.socialMetadata(ORG, u)!));
+    clock.now += DAY;
+    const after = ids.map((u) => counts(sim.socialMetadata(ORG, u)!));
+    let grew = 0;
+    for (const [i, now] of after.entries()) {
+      now.forEach((n, k) => assert.ok(n >= before[i][k], `${ids[i]} ${k}`));
+      if (now.some((n, k) => n > before[i][k])) grew++;
+    }
+    assert.ok(grew >= ids.length / 10, `${grew} grew`);
+    assert.deepEqual((await call(sim, metadataOf(ids[0]))).body, sim.socialMetadata(ORG, ids[0]));
+  });
+});
+
+Deno.test("socialMetadata batch: results, statuses and errors by URN, every list form", async () => {
+  await withSim({}, async (sim) => {
+    const ids = sim.posts(ORG).map((p) => p.id as string);
+    const known = ids.slice(0, 6);
+    const unknown = ["urn:li:share:7100000000000099999", sim.posts("90362860")[0].id as string];
+    const res = await call(sim, metadataBatch([...known, ...unknown]));
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.body), ["results", "statuses", "errors"]);
+    assert.deepEqual(
+      res.body.results,
+      Object.fromEntries(known.map((urn) => [urn, sim.socialMetadata(ORG, urn)])),
+    );
+    assert.deepEqual(res.body.statuses, {
+      ...Object.fromEntries(known.map((urn) => [urn, 200])),
+      ...Object.fromEntries(unknown.map((urn) => [urn, 404])),
+    });
+    assert.deepEqual(
+      res.body.errors,
+      Object.fromEntries(unknown.map((urn) => [urn, { status: 404, message: "Not Found" }])),
+    );
+    assert.equal(sim.requests[0].endpoint, "socialMetadataBatch");
+
+    // Raw items, Rest.li 1.0 repeated and indexed forms (brackets raw or encoded), tunneled.
+    const urns = [...known, ...unknown];
+    const forms = [
+      metadataBatch(urns, false),
+      `/rest/socialMetadata?${urns.map((u) => `ids=${encodeURIComponent(u)}`).join("&")}`,
+      `/rest/socialMetadata?${urns.map((u, i) => `ids[${i}]=${u}`).join("&")}`,
+      `/rest/socialMetadata?${
+        urns.map((u, i) => `ids%5B${i}%5D=${encodeURIComponent(u)}`).join("&")
+      }`,
+    ];
+    for (const path of forms) assert.deepEqual((await call(sim, path)).body, res.body, path);
+    const tunneled = await call(sim, "/rest/socialMetadata", {
+      method: "POST",
+      headers: TUNNEL,
+      body: metadataBatch(urns).split("?")[1],
+    });
+    assert.deepEqual(tunneled.body, res.body);
+    assert.ok(sim.requests.every((r) => r.endpoint === "socialMetadataBatch"));
+
+    // At most 100 ids; not-URNs and a missing ids are 400s.
+    assert.equal(
+      Object.keys((await call(sim, metadataBatch(ids.slice(0, 100), false))).body.results).length,
+      100,
+    );
+    const tooMany = await call(sim, metadataBatch(ids.slice(0, 101), false));
+    assert.equal(tooMany.status, 400);
+    assert.match(tooMany.body.message, /100/);
+    const notUrn = await call(sim, metadataBatch(["hello"]));
+    assert.equal(notUrn.status, 400);
+    assert.equal(notUrn.body.errorDetails.inputErrors[0].code, "PARAM_INVALID");
+    assert.equal((await call(sim, "/rest/socialMetadata")).status, 400);
+    assert.deepEqual((await call(sim, "/rest/socialMetadata?ids=List()")).body, {
+      results: {},
+      statuses: {},
+      errors: {},
+    });
+  });
+});
+
+Deno.test("socialMetadata needs r_organization_social_feed; BATCH_GET is named in the 403", async () => {
+  await withSim({}, async (sim) => {
+    const urn = sim.posts(ORG)[0].id as string;
+    const token = sim.issueAccessToken({
+      scopes: ["rw_organization_admin", "r_organization_social"],
+    });
+    const single = await call(sim, metadataOf(urn), { token });
+    assert.equal(single.status, 403);
+    assert.deepEqual(single.body, {
+      status: 403,
+      serviceErrorCode: 100,
+      code: "ACCESS_DENIED",
+      message: "Not enough permissions to access: socialMetadata.GET.20260101",
+    });
+    const batch = await call(sim, metadataBatch([urn]), { token });
+    assert.equal(batch.status, 403);
+    assert.equal(
+      batch.body.message,
+      "Not enough permissions to access: socialMetadata.BATCH_GET.20260101",
+    );
+    const feedOnly = sim.issueAccessToken({ scopes: ["r_organization_social_feed"] });
+    assert.equal((await call(sim, metadataOf(urn), { token: feedOnly })).status, 200);
+    assert.equal((await call(sim, metadataBatch([urn]), { token: feedOnly })).status, 200);
+    assert.equal((await call(sim, posts(), { token: feedOnly })).status, 403);
+  });
+});
+
+Deno.test("development tier: every BATCH_GET is a 403, everything else works", async () => {
+  await withSim({ apiTier: "development" }, async (sim) => {
+    const urns = sim.posts(ORG).slice(0, 3).map((p) => p.id as string);
+    const expected = {
+      status: 403,
+      serviceErrorCode: 100,
+      code: "ACCESS_DENIED",
+      message: "Not enough permissions to access: socialMetadata.BATCH_GET.20260101",
+    };
+    const batch = await call(sim, metadataBatch(urns));
+    assert.equal(batch.status, 403);
+    assert.deepEqual(batch.body, expected);
+    const tunneled = await call(sim, "/rest/socialMetadata", {
+      method: "POST",
+      headers: TUNNEL,
+      body: metadataBatch(urns).split("?")[1],
+    });
+    assert.deepEqual(tunneled.body, expected);
+    const legacy = await call(sim, metadataBatch(urns).replace("/rest/", "/v2/"), {
+      version: null,
+    });
+    assert.equal(
+      legacy.body.message,
+      "Not enough permissions to access: socialMetadata.BATCH_GET.NO_VERSION",
+    );
+    assert.equal(
+      (await call(sim, metadataBatch(urns), { version: "202603" })).body.message,
+      expected.message.replace("20260101", "20260301"),
+    );
+
+    for (const urn of urns) {
+      const single = await call(sim, metadataOf(urn));
+      assert.equal(single.status, 200);
+      assert.deepEqual(single.body, sim.socialMetadata(ORG, urn));
+    }
+    const video = sim.videoPosts(ORG).find((u) => u.startsWith("urn:li:ugcPost:"))!;
+    for (
+      const path of [
+        posts(),
+        followerStats(),
+        postStats(urns),
+        `/rest/organizations/${ORG}`,
+        videoStats(video, "VIDEO_VIEW", "ALL"),
+        "/rest/functions",
+        "/rest/seniorities",
+        "/rest/industryTaxonomyVersions/DEFAULT/industries",
+      ]
+    ) {
+      assert.equal((await call(sim, path)).status, 200, path);
+    }
+  });
+  await withSim({ apiTier: "standard" }, async (sim) => {
+    const urn = sim.posts(ORG)[0].id as string;
+    assert.equal((await call(sim, metadataBatch([urn]))).status, 200);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Video posts and video analytics
+
+const VIDEO_METRICS = [
+  "VIDEO_VIEW",
+  "VIEWER",
+  "TIME_WATCHED",
+  "TIME_WATCHED_FOR_VIDEO_VIEWS",
+] as const;
+
+/** The videoAnalytics path; `range` as Rest.li 2.0 `timeRange=(start:…,end:…)`. */
+function videoStats(
+  urn: string,
+  type: string | undefined,
+  aggregation: string | undefined,
+  range?: [number, number],
+): string {
+  const params = [`q=entity`, `entity=${encodeURIComponent(urn)}`];
+  if (type !== undefined) params.push(`type=${type}`);
+  if (aggregation !== undefined) params.push(`aggregation=${aggregation}`);
+  if (range) params.push(`timeRange=(start:${range[0]},end:${range[1]})`);
+  return `/rest/videoAnalytics?${params.join("&")}`;
+}
+
+/** The DAY elements `sim.videoAnalytics` predicts for `urn` and `type` over `[start, end)`. */
+function expectedDays(
+  sim: LinkedInSimulator,
+  org: string,
+  urn: string,
+  type: typeof VIDEO_METRICS[number],
+  start: number,
+  end: number,
+): Element[] {
+  const out = [];
+  for (let day = start; day < end; day += DAY) {
+    const value = sim.videoAnalytics(org, urn, type, day);
+    if (value !== undefined) {
+      out.push({ entity: urn, type, value, timeRange: { start: day, end: day + DAY } });
+    }
+  }
+  return out;
+}
+
+Deno.test("video posts: about one in ten, nearly all ugcPosts, enough on the default pages", async () => {
+  await withSim({}, async (sim) => {
+    for (const [org, ugcPosts, shares] of [[ORG, 5, 1], ["5515715", 2, 0]] as const) {
+      const videos = sim.videoPosts(org);
+      const all = sim.posts(org);
+      const media = (p: Element) => p.content?.media?.id as string | undefined;
+      const withVideo = all.filter((p) => media(p)?.startsWith("urn:li:video:"));
+      assert.deepEqual(videos, withVideo.map((p) => p.id));
+      const ugc = videos.filter((u) => u.startsWith("urn:li:ugcPost:"));
+      assert.ok(ugc.length >= ugcPosts, `${org}: ${ugc.length} ugcPost videos`);
+      assert.ok(videos.length - ugc.length >= shares, `${org}: share-URN videos`);
+      for (const post of withVideo) {
+        const content = post.content as Element;
+        assert.deepEqual(Object.keys(content), ["media"]);
+        assert.deepEqual(Object.keys(content.media), ["id", "title"]);
+        assert.match(content.media.id, /^urn:li:video:\d+$/);
+        assert.equal(typeof content.media.title, "string");
+      }
+    }
+    // The API serves the same contents.
+    const served = (await call(sim, posts("&count=100"))).body.elements;
+    assert.deepEqual(served, sim.posts(ORG).slice(0, 100));
+  });
+  // Deterministic per seed; on 400 posts, about 40 videos of which a few have share URNs.
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    const options = {
+      seed,
+      now: () => NOW,
+      organizations: [{ id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 400 }],
+    };
+    const sim = await LinkedInSimulator.start(options);
+    const twin = await LinkedInSimulator.start(options);
+    try {
+      const videos = sim.videoPosts(ORG);
+      assert.deepEqual(twin.videoPosts(ORG), videos);
+      const shares = videos.filter((u) => u.startsWith("urn:li:share:")).length;
+      assert.ok(
+        videos.length >= 20 && videos.length <= 70,
+        `seed ${seed}: ${videos.length} of 400`,
+      );
+      assert.ok(shares >= 1 && shares <= videos.length / 5, `seed ${seed}: ${shares} shares`);
+    } finally {
+      await Promise.all([sim.close(), twin.close()]);
+    }
+  }
+});
+
+Deno.test("videoAnalytics DAY: one element per active ended day, end exclusive, as videoAnalytics()", async () => {
+  await withSim({}, async (sim, clock) => {
+    const videos = sim.videoPosts(ORG).filter((u) => u.startsWith("urn:li:ugcPost:"));
+    const byId = new Map(sim.posts(ORG).map((p) => [p.id, p]));
+    const oldest = videos.at(-1)!;
+    const published = byId.get(oldest)!.createdAt as number;
+    const start = MIDNIGHT - 35 * DAY;
+    assert.ok(published > start);
+    for (const type of VIDEO_METRICS) {
+      const res = await call(sim, videoStats(oldest, type, "DAY", [start, MIDNIGHT + DAY]));
+      assert.equal(res.status, 200, type);
+      assert.deepEqual(res.body.paging, { start: 0, count: 10, links: [] });
+      const elements = res.body.elements as Element[];
+      assert.deepEqual(elements, expectedDays(sim, ORG, oldest, type, start, MIDNIGHT + DAY));
+      // Nothing before the publication day, nothing for today (not ended), no zero values.
+      assert.ok(elements.length > 3, type);
+      assert.ok(elements[0].timeRange.start >= published - (published % DAY));
+      assert.ok(elements.every((e) => e.timeRange.end <= MIDNIGHT && e.value > 0));
+      assert.deepEqual(Object.keys(elements[0]), ["entity", "type", "value", "timeRange"]);
+      if (type === "VIDEO_VIEW") {
+        // Days without views are left out.
+        const days = (MIDNIGHT - (published - (published % DAY))) / DAY;
+        assert.ok(elements.length < days, `${elements.length} of ${days} days`);
+      }
+    }
+    assert.ok(sim.requests.every((r) => r.endpoint === "videoAnalytics"));
+
+    // Per day: viewers ≤ views; time watched for views ≤ time watched, 3–40 s per view.
+    for (const urn of videos) {
+      for (let day = MIDNIGHT - 35 * DAY; day < MIDNIGHT; day += DAY) {
+        const [views, viewers, watched, forViews] = VIDEO_METRICS.map((t) =>
+          sim.videoAnalytics(ORG, urn, t, day) ?? 0
+        );
+        assert.ok(viewers <= views && (views === 0) === (viewers === 0));
+        assert.ok(forViews <= watched);
+        assert.ok(forViews >= 3_000 * views && forViews <= 40_000 * views);
+      }
+      assert.equal(sim.videoAnalytics(ORG, urn, "VIDEO_VIEW", MIDNIGHT), undefined);
+    }
+
+    // The end is exclusive, the start inclusive; dayStart may be any time of the day.
+    const active = expectedDays(sim, ORG, oldest, "TIME_WATCHED", start, MIDNIGHT);
+    const day = active[1].timeRange.start;
+    const one = await call(sim, videoStats(oldest, "TIME_WATCHED", "DAY", [day, day + DAY]));
+    assert.deepEqual(one.body.elements, [active[1]]);
+    assert.equal(
+      (await call(sim, videoStats(oldest, "TIME_WATCHED", "DAY", [day, day]))).status,
+      400,
+    );
+    const before = await call(sim, videoStats(oldest, "TIME_WATCHED", "DAY", [start, day]));
+    assert.deepEqual(before.body.elements, [active[0]]);
+    assert.equal(
+      sim.videoAnalytics(ORG, oldest, "TIME_WATCHED", day + 12 * 3_600_000),
+      active[1].value,
+    );
+
+    // The 1.0 dotted timeRange is the same request.
+    const dotted = await call(
+      sim,
+      `/rest/videoAnalytics?q=entity&entity=${oldest}&type=TIME_WATCHED&aggregation=DAY&timeRange.start=${start}&timeRange.end=${MIDNIGHT}`,
+    );
+    assert.deepEqual(dotted.body.elements, active);
+
+    // Values of past days never change as the clock moves on; the days since are added.
+    const values = VIDEO_METRICS.map((t) => expectedDays(sim, ORG, oldest, t, start, MIDNIGHT));
+    clock.now += 20 * DAY;
+    sim.addPosts(ORG, 2);
+    assert.deepEqual(
+      VIDEO_METRICS.map((t) => expectedDays(sim, ORG, oldest, t, start, MIDNIGHT)),
+      values,
+    );
+    const later = await call(
+      sim,
+      videoStats(oldest, "TIME_WATCHED", "DAY", [start, NOW + 30 * DAY]),
+    );
+    assert.deepEqual(later.body.elements.slice(0, values[2].length), values[2]);
+    assert.ok(later.body.elements.at(-1).timeRange.end <= MIDNIGHT + 20 * DAY);
+  });
+});
+
+Deno.test("videoAnalytics WEEK and ALL sum the days; without timeRange, lifetime and 10 buckets", async () => {
+  await withSim({}, async (sim) => {
+    const video = sim.videoPosts(ORG).filter((u) => u.startsWith("urn:li:ugcPost:")).at(-1)!;
+    const start = MIDNIGHT - 33 * DAY;
+    const sum = (type: typeof VIDEO_METRICS[number], from: number, to: number) =>
+      expectedDays(sim, ORG, video, type, from, to).reduce((a, e) => a + e.value, 0);
+    for (const type of VIDEO_METRICS) {
+      const weeks = (await call(sim, videoStats(video, type, "WEEK", [start, MIDNIGHT]))).body
+        .elements as Element[];
+      // 33 days from the start: four whole 7-day buckets, the last 5 days are no whole week.
+      const expected = [0, 1, 2, 3].map((k) => ({
+        entity: video,
+        type,
+        value: sum(type, start + 7 * k * DAY, start + 7 * (k + 1) * DAY),
+        timeRange: { start: start + 7 * k * DAY, end: start + 7 * (k + 1) * DAY },
+      })).filter((e) => e.value > 0);
+      assert.deepEqual(weeks, expected, type);
+      assert.ok(weeks.length >= 2);
+
+      const all = await call(sim, videoStats(video, type, "ALL", [start, MIDNIGHT - 3 * DAY]));
+      assert.deepEqual(all.body.elements, [{
+        entity: video,
+        type,
+        value: sum(type, start, MIDNIGHT - 3 * DAY),
+      }]);
+      const lifetime = await call(sim, videoStats(video, type, "ALL"));
+      assert.deepEqual(lifetime.body.elements, [{
+        entity: video,
+        type,
+        value: sum(type, start, MIDNIGHT + DAY),
+      }]);
+
+      // Without a timeRange, DAY and WEEK keep only the last 10 buckets with data.
+      const days = (await call(sim, videoStats(video, type, "DAY"))).body.elements;
+      assert.deepEqual(days, expectedDays(sim, ORG, video, type, start, MIDNIGHT).slice(-10));
+      const allWeeks = (await call(sim, videoStats(video, type, "WEEK"))).body
+        .elements as Element[];
+      assert.ok(allWeeks.length >= 2 && allWeeks.length <= 10);
+      assert.ok(
+        allWeeks.every((w) =>
+          w.timeRange.end - w.timeRange.start === 7 * DAY && w.timeRange.end <= MIDNIGHT
+        ),
+      );
+    }
+    // A video published today has nothing yet.
+    sim.addPosts(ORG, 60);
+    const fresh = sim.videoPosts(ORG).find((u) => u.startsWith("urn:li:ugcPost:"))!;
+    assert.deepEqual((await call(sim, videoStats(fresh, "TIME_WATCHED", "ALL"))).body.elements, []);
+    assert.deepEqual((await call(sim, videoStats(fresh, "VIDEO_VIEW", "DAY"))).body.elements, []);
+  });
+});
+
+Deno.test("videoAnalytics: views and viewers are gone after 6 months, time watched stays", async () => {
+  await withSim({
+    organizations: [
+      { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 400, postSpanDays: 400 },
+    ],
+  }, async (sim) => {
+    const cut = Date.UTC(2025, 8, 15); // 6 calendar months before today, 2026-03-15
+    const byId = new Map(sim.posts(ORG).map((p) => [p.id, p.createdAt as number]));
+    // A video published 1 to 30 days before the cut, so that it was watched on both sides.
+    const video = sim.videoPosts(ORG).filter((u) => u.startsWith("urn:li:ugcPost:"))
+      .find((u) => byId.get(u)! < cut - DAY && byId.get(u)! > cut - 30 * DAY)!;
+    assert.ok(video);
+    const range: [number, number] = [cut - 40 * DAY, cut + 60 * DAY];
+    const elements = async (type: string) =>
+      (await call(sim, videoStats(video, type, "DAY", range))).body.elements as Element[];
+    for (const type of ["VIDEO_VIEW", "VIEWER"] as const) {
+      const served = await elements(type);
+      assert.deepEqual(served, expectedDays(sim, ORG, video, type, ...range));
+      assert.ok(served.every((e) => e.timeRange.start >= cut), type);
+      assert.ok(served.length >= 1);
+    }
+    for (const type of ["TIME_WATCHED", "TIME_WATCHED_FOR_VIDEO_VIEWS"] as const) {
+      const served = await elements(type);
+      assert.deepEqual(served, expectedDays(sim, ORG, video, type, ...range));
+      assert.ok(served.some((e) => e.timeRange.start < cut), type);
+    }
+    // A day before the cut with time watched for views had views: they are left out, not zero.
+    const watched = (await elements("TIME_WATCHED_FOR_VIDEO_VIEWS")).find((e) =>
+      e.timeRange.start < cut
+    )!;
+    assert.equal(sim.videoAnalytics(ORG, video, "VIDEO_VIEW", watched.timeRange.start), undefined);
+    const views = (await call(sim, videoStats(video, "VIDEO_VIEW", "ALL", range))).body.elements;
+    assert.deepEqual(views, [{
+      entity: video,
+      type: "VIDEO_VIEW",
+      value: expectedDays(sim, ORG, video, "VIDEO_VIEW", ...range).reduce((a, e) => a + e.value, 0),
+    }]);
+  });
+});
+
+Deno.test("videoAnalytics: required type and aggregation, only ugcPost videos, roles and scope", async () => {
+  await withSim({
+    organizations: [
+      { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 120 },
+      { id: "5515715", name: "Acme", vanityName: "acme", role: "CONTENT_ADMINISTRATOR" },
+      {
+        id: "90362860",
+        name: "Showcase",
+        vanityName: "showcase",
+        role: "DIRECT_SPONSORED_CONTENT_POSTER",
+      },
+    ],
+  }, async (sim) => {
+    const videos = sim.videoPosts(ORG);
+    const video = videos.find((u) => u.startsWith("urn:li:ugcPost:"))!;
+    const shareVideo = videos.find((u) => u.startsWith("urn:li:share:"))!;
+    assert.ok(shareVideo);
+    const ids = sim.posts(ORG).map((p) => p.id as string);
+    const plainUgc = ids.find((id) => id.startsWith("urn:li:ugcPost:") && !videos.includes(id))!;
+    const plainShare = ids.find((id) => id.startsWith("urn:li:share:") && !videos.includes(id))!;
+
+    const noType = await call(sim, videoStats(video, undefined, "DAY"));
+    assert.equal(noType.status, 400);
+    assert.deepEqual(noType.body, { status: 400, message: "Parameter 'type' is required" });
+    const noAggregation = await call(sim, videoStats(video, "VIDEO_VIEW", undefined));
+    assert.equal(noAggregation.status, 400);
+    assert.match(noAggregation.body.message, /'aggregation'/);
+    for (
+      const [path, field] of [
+        [videoStats(video, "LIKES", "DAY"), "type"],
+        [videoStats(video, "VIDEO_VIEW", "MONTH"), "aggregation"],
+        [`${videoStats(video, "VIDEO_VIEW", "DAY")}&timeRange=(start:x,end:1)`, "timeRange"],
+        [videoStats("not-a-urn", "VIDEO_VIEW", "DAY"), "entity"],
+      ]
+    ) {
+      const res = await call(sim, path);
+      assert.equal(res.status, 400, path);
+      assert.equal(res.body.errorDetails.inputErrors[0].code, "PARAM_INVALID");
+      assert.equal(res.body.errorDetails.inputErrors[0].input.inputPath.fieldPath, field);
+    }
+    assert.equal(
+      (await call(sim, videoStats(video, "VIDEO_VIEW", "DAY").replace("q=entity", "q=video")))
+        .status,
+      400,
+    );
+
+    // Only the ugcPost URN of a video post: share-URN videos, other posts, unknown URNs are 400s.
+    for (
+      const urn of [
+        shareVideo,
+        video.replace("urn:li:ugcPost:", "urn:li:share:"),
+        plainUgc,
+        plainShare,
+        "urn:li:ugcPost:7100000000000099999",
+        URN,
+      ]
+    ) {
+      const res = await call(sim, videoStats(urn, "VIDEO_VIEW", "DAY"));
+      assert.equal(res.status, 400, urn);
+      assert.equal(res.body.status, 400);
+      assert.match(res.body.message, /video/);
+      assert.equal(sim.videoAnalytics(ORG, urn, "VIDEO_VIEW", MIDNIGHT - 2 * DAY), undefined);
+    }
+
+    // ADMINISTRATOR and DIRECT_SPONSORED_CONTENT_POSTER may; CONTENT_ADMINISTRATOR may not,
+    // though social metadata admits it.
+    assert.equal((await call(sim, videoStats(video, "VIDEO_VIEW", "DAY"))).status, 200);
+    for (const [org, status] of [["90362860", 200], ["5515715", 403]] as const) {
+      const orgVideo = sim.videoPosts(org).find((u) => u.startsWith("urn:li:ugcPost:"))!;
+      const res = await call(sim, videoStats(orgVideo, "VIEWER", "ALL"));
+      assert.equal(res.status, status, org);
+      assert.equal((await call(sim, metadataOf(orgVideo))).status, 200);
+    }
+    const postsOnly = sim.issueAccessToken({ scopes: ["r_organization_social"] });
+    assert.equal(
+      (await call(sim, videoStats(video, "VIDEO_VIEW", "DAY"), { token: postsOnly })).status,
+      200,
+    );
+    const adminOnly = sim.issueAccessToken({
+      scopes: ["rw_organization_admin", "r_organization_social_feed"],
+    });
+    const denied = await call(sim, videoStats(video, "VIDEO_VIEW", "DAY"), { token: adminOnly });
+    assert.equal(denied.status, 403);
+    assert.equal(
+      denied.body.message,
+      "Not enough permissions to access: videoAnalytics.GET.20260101",
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Taxonomies
+
+const TAXONOMIES = [
+  ["functions", "/rest/functions", "function", 26],
+  ["seniorities", "/rest/seniorities", "seniority", 10],
+  ["industries", "/rest/industryTaxonomyVersions/DEFAULT/industries", "industry", 0],
+] as const;
+
+Deno.test("taxonomies: GET_ALL with start/count paging, total and next links", async () => {
+  await withSim({}, async (sim) => {
+    for (const [name, path, type, size] of TAXONOMIES) {
+      sim.resetRecording();
+      const all = sim.taxonomy(name);
+      if (size) assert.equal(all.length, size, name);
+      const ids = all.map((e) => e.id as number);
+      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+      for (const element of all) {
+        assert.equal(element.$URN, `urn:li:${type}:${element.id}`);
+        assert.equal(typeof (element.name as Element).localized.en_US, "string");
+      }
+      // Follow next links from the default page size of 10.
+      const pages = [];
+      let next: string | undefined = path;
+      while (next) {
+        const res: Reply = await call(sim, next);
+        assert.equal(res.status, 200, next);
+        assert.equal(res.body.paging.total, all.length);
+        assert.ok(res.body.elements.length <= 10);
+        pages.push(...res.body.elements);
+        next = res.body.paging.links.find((l: { rel: string }) => l.rel === "next")?.href;
+      }
+      assert.deepEqual(pages, all);
+      assert.ok(sim.requests.every((r) => r.endpoint === name));
+      const big = await call(sim, `${path}?count=500`);
+      assert.equal(big.body.paging.count, 100);
+      assert.deepEqual(big.body.elements, all);
+      const tail = await call(sim, `${path}?start=5&count=3`);
+      assert.deepEqual(tail.body.elements, all.slice(5, 8));
+      assert.equal((await call(sim, `${path}?count=ten`)).status, 400);
+      // /v2 serves the same elements without $URN.
+      const legacy = await call(sim, `${path.replace("/rest/", "/v2/")}?count=100`, {
+        version: null,
+      });
+      assert.deepEqual(legacy.body.elements, all.map(({ $URN: _, ...rest }) => rest));
+    }
+
+    const name = (taxonomy: "functions" | "seniorities" | "industries", id: number) =>
+      (sim.taxonomy(taxonomy).find((e) => e.id === id)?.name as Element)?.localized.en_US;
+    assert.deepEqual(sim.taxonomy("functions")[7], {
+      $URN: "urn:li:function:8",
+      id: 8,
+      name: { localized: { en_US: "Engineering" } },
+    });
+    assert.equal(name("functions", 1), "Accounting");
+    assert.equal(name("functions", 26), "Customer Success and Support");
+    assert.equal(name("seniorities", 1), "Unpaid");
+    assert.equal(name("seniorities", 8), "CXO");
+    assert.equal(name("seniorities", 10), "Owner");
+    assert.equal(name("industries", 4), "Software Development");
+    assert.equal(name("industries", 96), "IT Services and IT Consulting");
+
+    // Industries: 30 to 40 of taxonomy V2, childrenIndustries ids that are industries too.
+    const industries = sim.taxonomy("industries");
+    assert.ok(industries.length >= 30 && industries.length <= 40, `${industries.length}`);
+    const known = new Set(industries.map((e) => e.id));
+    const children = industries.map((e) => e.childrenIndustries as number[]);
+    assert.ok(children.every((c) => Array.isArray(c) && c.every((id) => known.has(id))));
+    assert.ok(children.some((c) => c.length === 0) && children.some((c) => c.length > 1));
+    assert.ok((industries.find((e) => e.id === 6)!.childrenIndustries as number[]).includes(4));
+    assert.deepEqual(Object.keys(industries[0]), ["$URN", "id", "name", "childrenIndustries"]);
+    // Each industry has at most one parent.
+    const parents = children.flat();
+    assert.equal(new Set(parents).size, parents.length);
+  });
+});
+
+Deno.test("taxonomies: functions and seniorities need no scope, industries r_basicprofile", async () => {
+  await withSim({}, async (sim) => {
+    const none = sim.issueAccessToken({ scopes: [] });
+    assert.equal((await call(sim, "/rest/functions", { token: none })).status, 200);
+    assert.equal((await call(sim, "/rest/seniorities", { token: none })).status, 200);
+    const industries = "/rest/industryTaxonomyVersions/DEFAULT/industries";
+    const denied = await call(sim, industries, { token: none });
+    assert.equal(denied.status, 403);
+    assert.equal(denied.body.code, "ACCESS_DENIED");
+    assert.equal(denied.body.message, "Not enough permissions to access: industries.GET.20260101");
+    const pages = sim.issueAccessToken({
+      scopes: ["rw_organization_admin", "r_organization_social"],
+    });
+    assert.equal((await call(sim, industries, { token: pages })).status, 403);
+    const profile = sim.issueAccessToken({ scopes: ["r_basicprofile"] });
+    assert.equal((await call(sim, industries, { token: profile })).status, 200);
+    // Still a valid token and an active version.
+    assert.equal((await call(sim, "/rest/functions", { token: null })).status, 401);
+    assert.equal((await call(sim, "/rest/seniorities", { version: null })).status, 400);
+    assert.equal((await call(sim, "/rest/industryTaxonomyVersions/V9/industries")).status, 404);
+  });
+});
+
+Deno.test("every facet and organization URN resolves through the taxonomies", async () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    await withSim({ seed }, async (sim) => {
+      const resolvable = new Set(
+        TAXONOMIES.flatMap(([name]) => sim.taxonomy(name).map((e) => e.$URN as string)),
+      );
+      const served: string[] = [];
+      const collect = (value: unknown): void => {
+        if (typeof value === "string" && /^urn:li:(seniority|function|industry):/.test(value)) {
+          served.push(value);
+        } else if (Array.isArray(value)) value.forEach(collect);
+        else if (value && typeof value === "object") Object.values(value).forEach(collect);
+      };
+      for (const org of [ORG, "5515715"]) {
+        const urn = encodeURIComponent(`urn:li:organization:${org}`);
+        for (
+          const path of [
+            `/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity=${urn}`,
+            `/rest/organizationPageStatistics?q=organization&organization=${urn}`,
+            `/rest/organizations/${org}`,
+          ]
+        ) {
+          collect((await call(sim, path)).body);
+        }
+        collect(sim.organization(org));
+      }
+      assert.ok(served.filter((u) => u.startsWith("urn:li:industry:")).length > 10);
+      assert.ok(served.some((u) => u.startsWith("urn:li:seniority:")));
+      assert.ok(served.some((u) => u.startsWith("urn:li:function:")));
+      const unresolved = served.filter((u) => !resolvable.has(u));
+      assert.deepEqual(unresolved, [], `seed ${seed}`);
+    });
+  }
+});
+
+Deno.test("videoPosts: exactly that many ugcPost videos, and no share-URN video", async () => {
+  const sim = await LinkedInSimulator.start({
+    organizations: [{ id: "1", name: "One", vanityName: "one", postCount: 60, videoPosts: 5 }],
+  });
+  try {
+    const videos = sim.videoPosts("1");
+    assert.equal(videos.length, 5);
+    assert.ok(videos.every((urn) => urn.startsWith("urn:li:ugcPost:")));
+    const withVideo = sim.posts("1").filter((post) =>
+      String((post.content as { media?: { id?: string } } | undefined)?.media?.id)
+        .startsWith("urn:li:video:")
+    );
+    assert.deepEqual(withVideo.map((post) => post.id), videos);
+  } finally {
+    await sim.close();
+  }
+});

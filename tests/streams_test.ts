@@ -4,12 +4,13 @@ import addFormats from "ajv-formats";
 import { snapshotDateCursor, windowCursor } from "../lib/cursors.ts";
 import { organizationUrn } from "../lib/restli.ts";
 import {
+  type Answer,
   type Batch,
   type BatchStream,
   checkRequests,
   type Endpoint,
+  type EndpointStream,
   type FeedStream,
-  type OrganizationStream,
   POSTS as POSTS_FEED,
   type RequestContext,
   requestOf,
@@ -19,9 +20,8 @@ import {
   streamNamed,
   STREAMS,
 } from "../lib/streams.ts";
-import { isoDate } from "../lib/windows.ts";
 import { assertConnectorError } from "./assertions.ts";
-import { ZERO_SHARE_STATISTICS } from "./harness.ts";
+import { STREAM_NAMES } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -40,8 +40,12 @@ const TIME_BOUND_STREAMS = [
   "page_statistics_time_bound",
   "share_statistics_time_bound",
 ];
+const PER_POST = ["post_statistics", "post_social_metadata", "video_analytics"];
+const LOOKUPS = ["lookup_functions", "lookup_seniorities", "lookup_industries"];
 const CONTEXT: RowContext = { organizationId: "2414183", syncDate: "2026-12-01" };
 const SHARES: Batch = { group: "share", ids: ["urn:li:share:1", "urn:li:share:2"] };
+const VIDEO: Batch = { group: "video", ids: ["urn:li:ugcPost:9"] };
+const DAY = { start: Date.UTC(2026, 5, 1), end: Date.UTC(2026, 5, 2) };
 
 /** Every node of a JSON value, with its path. */
 function* walk(node: Json, path = "#"): Generator<[string, Json]> {
@@ -58,52 +62,78 @@ function endpointOf(stream: StreamDefinition): Endpoint {
 /** A request path + query of a stream, as the client would send it. */
 function requestLine(name: string, context: Partial<RequestContext> = {}): string {
   const stream = streamNamed(name)!;
-  const batch = typeof stream.partitions === "object" ? SHARES : undefined;
+  const batch = typeof stream.partitions === "object"
+    ? (name === "video_analytics" ? VIDEO : SHARES)
+    : undefined;
   const request = requestOf(endpointOf(stream), {
     organizationId: "1",
     granularity: "DAY",
     batch,
+    variant: (stream as BatchStream).variants?.[0],
     ...context,
   });
   return `${request.path}${request.query ? `?${request.query}` : ""}`;
 }
 
-/** An element LinkedIn could return for a stream, with what the record needs. */
-function sampleElement(name: string): Row {
-  if (TIME_BOUND_STREAMS.includes(name)) {
-    return {
-      timeRange: { start: Date.UTC(2026, 5, 1), end: Date.UTC(2026, 5, 2) },
-      extra: { a: 1 },
-    };
-  }
+/** What LinkedIn could answer for a stream: an element, or the answers about a batch. */
+function sample(name: string): { element?: Row; answers?: Answer[]; batch?: Batch } {
+  const where = "GET /rest/x";
+  if (TIME_BOUND_STREAMS.includes(name)) return { element: { timeRange: DAY, extra: { a: 1 } } };
   if (POSTS.includes(name)) {
     return {
-      id: "urn:li:share:1",
-      lastModifiedAt: 1_700_000_000_000,
-      author: organizationUrn("1"),
+      element: {
+        id: "urn:li:share:1",
+        lastModifiedAt: 1_700_000_000_000,
+        author: organizationUrn("1"),
+      },
     };
   }
-  if (name === "total_follower_count") return { firstDegreeSize: 42 };
+  if (LOOKUPS.includes(name)) {
+    return { element: { $URN: "urn:li:function:8", id: 8, name: { localized: { en_US: "E" } } } };
+  }
+  if (name === "total_follower_count") return { element: { firstDegreeSize: 42 } };
   if (name === "post_statistics") {
-    return {
+    const element = {
       organizationalEntity: organizationUrn("2414183"),
       share: "urn:li:share:1",
       totalShareStatistics: { impressionCount: 10, likeCount: -1, engagement: 0.1 },
     };
+    return { batch: SHARES, answers: [{ body: { elements: [element] }, where }] };
   }
-  return { something: "else" };
+  if (name === "post_social_metadata") {
+    const element = {
+      entity: "urn:li:share:1",
+      reactionSummaries: { LIKE: { reactionType: "LIKE", count: 2 } },
+      commentSummary: { count: 1, topLevelCount: 1 },
+      commentsState: "OPEN",
+    };
+    const body = { results: { "urn:li:share:1": element }, statuses: {}, errors: {} };
+    return { batch: { group: "post", ids: ["urn:li:share:1"] }, answers: [{ body, where }] };
+  }
+  if (name === "video_analytics") {
+    const answers = ["VIDEO_VIEW", "VIEWER", "TIME_WATCHED", "TIME_WATCHED_FOR_VIDEO_VIEWS"].map(
+      (type, index) => ({
+        body: { elements: [{ entity: VIDEO.ids[0], type, value: index + 1, timeRange: DAY }] },
+        where,
+        variant: type,
+      }),
+    );
+    return { batch: VIDEO, answers };
+  }
+  return { element: { something: "else" } };
 }
 
-/** The record a stream makes of its sample element. */
-function sampleRow(stream: StreamDefinition, element: Row): Row {
-  const context = typeof stream.partitions === "object"
-    ? { ...CONTEXT, parentId: "urn:li:share:1" }
-    : CONTEXT;
-  return stream.toRow(element, context);
+/** The records a stream makes of its sample answer. */
+function sampleRecords(stream: StreamDefinition): Row[] {
+  const { element, answers, batch } = sample(stream.name);
+  if (typeof stream.partitions === "object") {
+    return stream.rows(answers!, batch!, CONTEXT).rows;
+  }
+  return [(stream as EndpointStream | FeedStream).toRow(structuredClone(element!), CONTEXT)];
 }
 
-Deno.test("streams: every definition has its own schema file, as loaded", async () => {
-  assert.equal(STREAMS.length, 11);
+Deno.test("streams: the table holds every stream, each with its own schema file, as loaded", async () => {
+  assert.deepEqual(STREAMS.map((s) => s.name), STREAM_NAMES);
   const files = new Set<string>();
   for await (const entry of Deno.readDir(schemasDir)) {
     if (entry.isFile && entry.name.endsWith(".json") && entry.name !== "spec.json") {
@@ -146,86 +176,90 @@ Deno.test("streams: every object in every schema allows additional properties; n
   }
 });
 
-Deno.test("streams: toRow keeps LinkedIn's element, adds organizationId, and fits the schema", () => {
+Deno.test("streams: every stream's records fit its schema, which declares every field added", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats.default(ajv);
   for (const stream of STREAMS) {
-    const element = sampleElement(stream.name);
-    const copy = structuredClone(element);
-    const row = sampleRow(stream, element);
-    assert.equal(row.organizationId, "2414183", stream.name);
-    for (const [key, value] of Object.entries(copy)) assert.deepEqual(row[key], value);
-    // Every field the connector adds is declared, so destinations get a typed column for it.
+    const { element, answers } = sample(stream.name);
+    const records = sampleRecords(stream);
+    assert.ok(records.length > 0, stream.name);
     const properties = stream.schema.properties as Row;
-    for (const key of Object.keys(row).filter((key) => !(key in copy))) {
-      assert.ok(key in properties, `${stream.name}: ${key} is not in the schema`);
-    }
+    const given = new Set(Object.keys(element ?? {}));
     const validate = ajv.compile(stream.schema);
-    assert.ok(validate(row), `${stream.name}: ${ajv.errorsText(validate.errors)}`);
-    for (const key of stream.primaryKey) {
-      assert.notEqual(row[key[0]], undefined, `${stream.name}: primary key ${key} missing`);
-    }
-    if (stream.incremental) {
-      const value = row[stream.incremental.field];
-      assert.ok(Number.isInteger(value) || typeof value === "string", stream.name);
+    for (const record of records) {
+      for (const key of Object.keys(record).filter((key) => !given.has(key))) {
+        if (answers && stream.name !== "video_analytics") {
+          // Per-post records keep LinkedIn's element: only what the connector adds is new.
+          const served = answers.map((a) => JSON.stringify(a.body)).join();
+          if (served.includes(`"${key}"`)) continue;
+        }
+        assert.ok(key in properties, `${stream.name}: ${key} is not in the schema`);
+      }
+      assert.ok(validate(record), `${stream.name}: ${ajv.errorsText(validate.errors)}`);
+      for (const [key] of stream.primaryKey) {
+        assert.notEqual(record[key], undefined, `${stream.name}: primary key ${key} missing`);
+      }
+      if (stream.incremental) {
+        const value = record[stream.incremental.field];
+        assert.ok(Number.isInteger(value) || typeof value === "string", stream.name);
+      }
     }
   }
 });
 
+Deno.test("streams: records belong to an organization, except the connection's lookups", () => {
+  for (const stream of STREAMS) {
+    for (const record of sampleRecords(stream)) {
+      assert.equal(
+        record.organizationId,
+        LOOKUPS.includes(stream.name) ? undefined : "2414183",
+        stream.name,
+      );
+    }
+    assert.equal(stream.partitions === "connection", LOOKUPS.includes(stream.name), stream.name);
+  }
+});
+
 Deno.test("streams: lifetime records carry the UTC date of the sync; their keys are unchanged", () => {
-  for (const name of [...LIFETIME, "post_statistics"]) {
-    const stream = streamNamed(name)!;
-    assert.equal(sampleRow(stream, sampleElement(name)).snapshotDate, "2026-12-01", name);
+  for (const name of [...LIFETIME, "post_statistics", "post_social_metadata"]) {
+    for (const record of sampleRecords(streamNamed(name)!)) {
+      assert.equal(record.snapshotDate, "2026-12-01", name);
+    }
   }
   for (const name of LIFETIME) {
     assert.deepEqual(streamNamed(name)!.primaryKey, [["organizationId"]], name);
     assert.equal(streamNamed(name)!.incremental, undefined, name);
   }
-  for (const name of [...POSTS, ...TIME_BOUND_STREAMS]) {
-    assert.equal(sampleRow(streamNamed(name)!, sampleElement(name)).snapshotDate, undefined, name);
-  }
-});
-
-Deno.test("streams: time-bound rows carry timeRangeStart/End and the UTC date", () => {
-  for (const name of TIME_BOUND_STREAMS) {
-    const stream = streamNamed(name)!;
-    const start = Date.UTC(2024, 1, 29);
-    const end = Date.UTC(2024, 2, 1);
-    const row = stream.toRow({
-      timeRange: { start, end },
-      followerGains: { organicFollowerGain: 3 },
-    }, { ...CONTEXT, organizationId: "7" });
-    assert.equal(row.timeRangeStart, start);
-    assert.equal(row.timeRangeEnd, end);
-    assert.equal(row.date, "2024-02-29");
-    assert.equal(row.date, isoDate(start));
-    assert.equal(row.organizationId, "7");
-    assert.deepEqual(row.followerGains, { organicFollowerGain: 3 });
-    assert.deepEqual(stream.primaryKey, [["organizationId"], ["timeRangeStart"]]);
-    assert.equal(stream.incremental?.kind, "window");
-    assert.equal(stream.incremental?.field, "timeRangeEnd");
-  }
-});
-
-Deno.test("streams: a time-bound element without an integer timeRange is a system_error", () => {
-  const bad: Row[] = [
-    {},
-    { timeRange: null },
-    { timeRange: {} },
-    { timeRange: { start: 1 } },
-    { timeRange: { end: 2 } },
-    { timeRange: { start: "1", end: 2 } },
-    { timeRange: { start: 1.5, end: 2 } },
-  ];
-  for (const name of TIME_BOUND_STREAMS) {
-    for (const element of bad) {
-      assertConnectorError(
-        () => streamNamed(name)!.toRow(element, CONTEXT),
-        "system_error",
-        "timeRange",
-      );
+  for (const name of [...POSTS, ...TIME_BOUND_STREAMS, "video_analytics", ...LOOKUPS]) {
+    for (const record of sampleRecords(streamNamed(name)!)) {
+      assert.equal(record.snapshotDate, undefined, name);
     }
   }
+});
+
+Deno.test("streams: URNs in paths and queries are encoded per Rest.li", () => {
+  for (const stream of STREAMS) {
+    for (const context of [{}, { window: { start: 1, end: 2 } }, { start: 0, count: 100 }]) {
+      const request = requestLine(stream.name, context);
+      assert.ok(!request.includes("urn:li"), `${stream.name}: raw URN in ${request}`);
+      assert.ok(request.startsWith("/rest/"), request);
+      for (const urn of request.match(/urn[^&=,()/?]*/g) ?? []) {
+        assert.match(
+          urn,
+          /^urn%3Ali%3A(organization%3A1|share%3A[12]|ugcPost%3A9)$/,
+          `${stream.name}: ${request}`,
+        );
+      }
+    }
+  }
+  assert.equal(
+    requestLine("total_follower_count"),
+    "/rest/networkSizes/urn%3Ali%3Aorganization%3A1?edgeType=COMPANY_FOLLOWED_BY_MEMBER",
+  );
+  assert.equal(
+    requestLine("organization_lookup", { organizationId: "2414183" }),
+    "/rest/organizations/2414183",
+  );
 });
 
 Deno.test("streams: the posts feed rejects a post without a string id or integer lastModifiedAt", () => {
@@ -241,31 +275,6 @@ Deno.test("streams: the posts feed rejects a post without a string id or integer
     assertConnectorError(() => POSTS_FEED.check(post), "system_error", "lastModifiedAt");
   }
   POSTS_FEED.check({ id: "urn:li:ugcPost:1", lastModifiedAt: 1 });
-});
-
-Deno.test("streams: URNs in paths and queries are encoded per Rest.li", () => {
-  for (const stream of STREAMS) {
-    for (const context of [{}, { window: { start: 1, end: 2 } }, { start: 0, count: 100 }]) {
-      const request = requestLine(stream.name, context);
-      assert.ok(!request.includes("urn:li"), `${stream.name}: raw URN in ${request}`);
-      assert.ok(request.startsWith("/rest/"), request);
-      for (const urn of request.match(/urn[^&=,()/?]*/g) ?? []) {
-        assert.match(
-          urn,
-          /^urn%3Ali%3A(organization%3A1|share%3A[12])$/,
-          `${stream.name}: ${request}`,
-        );
-      }
-    }
-  }
-  assert.equal(
-    requestLine("total_follower_count"),
-    "/rest/networkSizes/urn%3Ali%3Aorganization%3A1?edgeType=COMPANY_FOLLOWED_BY_MEMBER",
-  );
-  assert.equal(
-    requestLine("organization_lookup", { organizationId: "2414183" }),
-    "/rest/organizations/2414183",
-  );
 });
 
 Deno.test("streams: statistics requests name the organization the way each endpoint wants", () => {
@@ -353,6 +362,19 @@ Deno.test("streams: posts come from one feed, by author, newest modification fir
   assert.equal(incremental.field, "lastModifiedAt");
 });
 
+Deno.test("streams: check asks one request per scope, built from the stream definitions", () => {
+  const requests = checkRequests("2414183");
+  assert.deepEqual(requests, [
+    { path: "/rest/organizations/2414183", query: "", scope: "rw_organization_admin" },
+    {
+      path: "/rest/posts",
+      query:
+        "q=author&author=urn%3Ali%3Aorganization%3A2414183&sortBy=LAST_MODIFIED&start=0&count=1",
+      scope: "r_organization_social",
+    },
+  ]);
+});
+
 Deno.test("streams: post_statistics asks for each URN kind in its own list, without a window", () => {
   const stream = streamNamed("post_statistics") as BatchStream;
   const { partitions } = stream;
@@ -397,58 +419,143 @@ Deno.test("streams: post_statistics asks for each URN kind in its own list, with
   assert.equal(stream.incremental?.kind, "snapshot_date");
   assert.equal(stream.incremental?.field, "snapshotDate");
   assert.deepEqual(stream.primaryKey, [["post"], ["snapshotDate"]]);
+  assert.equal(stream.single, undefined);
 });
 
-Deno.test("streams: post_statistics matches elements to posts and fills absent ones with zeros", () => {
-  const stream = streamNamed("post_statistics") as BatchStream;
-  assert.equal(stream.idOf({ share: "urn:li:share:1" }), "urn:li:share:1");
-  assert.equal(stream.idOf({ ugcPost: "urn:li:ugcPost:2" }), "urn:li:ugcPost:2");
-  assert.equal(stream.idOf({ organizationalEntity: "urn:li:organization:1" }), undefined);
-  const absent = stream.absent!("urn:li:share:2", SHARES, CONTEXT);
-  assert.deepEqual(absent, {
-    organizationalEntity: "urn:li:organization:2414183",
-    share: "urn:li:share:2",
-    totalShareStatistics: ZERO_SHARE_STATISTICS,
+Deno.test("streams: post_social_metadata asks in batches of 50 of any post, or one by one", () => {
+  const stream = streamNamed("post_social_metadata") as BatchStream;
+  const { partitions } = stream;
+  assert.equal(partitions.parent, POSTS_FEED);
+  assert.equal(partitions.size, 50);
+  // Shares and ugcPosts go in the same batches.
+  assert.equal(partitions.groupOf("urn:li:share:1"), "post");
+  assert.equal(partitions.groupOf("urn:li:ugcPost:1"), "post");
+  assert.equal(partitions.groupOf("urn:li:activity:1"), undefined);
+  const context = { organizationId: "1", granularity: "DAY" as const };
+  const batch = { group: "post", ids: ["urn:li:share:1", "urn:li:ugcPost:2"] };
+  const many = requestOf(stream.endpoint, { ...context, batch });
+  assert.equal(many.path, "/rest/socialMetadata");
+  assert.equal(many.query, "ids=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3AugcPost%3A2)");
+  assert.equal(many.scope, "r_organization_social_feed");
+  const one = requestOf(stream.single!, {
+    ...context,
+    batch: { group: "post", ids: ["urn:li:share:1"] },
   });
-  const row = stream.toRow(absent, { ...CONTEXT, parentId: "urn:li:share:2" });
-  assert.equal(row.post, "urn:li:share:2");
-  assert.equal(row.snapshotDate, "2026-12-01");
-  assert.equal(row.organizationId, "2414183");
+  assert.deepEqual(one, {
+    path: "/rest/socialMetadata/urn%3Ali%3Ashare%3A1",
+    query: "",
+    scope: "r_organization_social_feed",
+  });
+  assert.equal(stream.incremental?.kind, "snapshot_date");
+  assert.deepEqual(stream.primaryKey, [["post"], ["snapshotDate"]]);
+});
+
+Deno.test("streams: video_analytics asks about each video, once per metric, by day in its window", () => {
+  const stream = streamNamed("video_analytics") as BatchStream;
+  const { partitions } = stream;
+  assert.equal(partitions.size, 1);
+  assert.deepEqual(stream.variants, [
+    "VIDEO_VIEW",
+    "VIEWER",
+    "TIME_WATCHED",
+    "TIME_WATCHED_FOR_VIDEO_VIEWS",
+  ]);
+  const video = { publishedAt: 10, content: { media: { id: "urn:li:video:5" } } };
+  assert.ok(partitions.includes(video, 10));
+  assert.ok(!partitions.includes({ ...video, publishedAt: 9 }, 10));
+  assert.ok(
+    !partitions.includes({ publishedAt: 10, content: { media: { id: "urn:li:image:5" } } }, 10),
+  );
+  assert.ok(!partitions.includes({ publishedAt: 10 }, 10));
+  // Video analytics take the ugcPost URN; a video post with a share URN is not asked about.
+  assert.equal(partitions.groupOf("urn:li:ugcPost:9"), "video");
+  assert.equal(partitions.groupOf("urn:li:share:9"), undefined);
+  const window = { start: Date.UTC(2026, 10, 1), end: Date.UTC(2026, 10, 29) };
+  const request = requestOf(stream.endpoint, {
+    organizationId: "1",
+    granularity: "MONTH",
+    batch: VIDEO,
+    variant: "VIEWER",
+    window,
+  });
+  assert.equal(request.path, "/rest/videoAnalytics");
+  assert.equal(
+    request.query,
+    `q=entity&entity=urn%3Ali%3AugcPost%3A9&type=VIEWER&aggregation=DAY&timeRange=(start:${window.start},end:${window.end})`,
+  );
+  assert.equal(request.scope, "r_organization_social");
+  // By day whatever time_granularity_type says, and never more than 6 months back.
+  const cursor = stream.incremental!.open(undefined, {
+    now: Date.UTC(2026, 11, 1, 10),
+    granularity: "MONTH",
+    startDate: Date.UTC(2026, 0, 1),
+    lookbackDays: 3,
+  });
+  assert.deepEqual(cursor.plan.window, {
+    start: Date.UTC(2026, 5, 2),
+    end: Date.UTC(2026, 10, 29),
+  });
+  assert.equal(cursor.plan.clampedFrom, Date.UTC(2026, 0, 1));
+  assert.equal(
+    cursor.plan.warning,
+    "LinkedIn serves video views and viewers for about 6 months only, so reading starts on " +
+      "2026-06-02 instead of 2026-01-01.",
+  );
+  assert.equal(stream.incremental?.field, "timeRangeEnd");
+  assert.deepEqual(stream.primaryKey, [["post"], ["date"]]);
+});
+
+Deno.test("streams: the lookups page through LinkedIn's taxonomies for the whole connection", () => {
+  const paths: Record<string, string> = {
+    lookup_functions: "/rest/functions",
+    lookup_seniorities: "/rest/seniorities",
+    lookup_industries: "/rest/industryTaxonomyVersions/DEFAULT/industries",
+  };
+  for (const name of LOOKUPS) {
+    const stream = streamNamed(name) as EndpointStream;
+    assert.equal(stream.partitions, "connection");
+    assert.equal(stream.pageSize, 100);
+    assert.equal(stream.incremental, undefined);
+    assert.deepEqual(stream.primaryKey, [["urn"]]);
+    assert.equal(
+      requestLine(name, { start: 200, count: 100 }),
+      `${paths[name]}?start=200&count=100`,
+    );
+    assert.equal(
+      stream.endpoint.scope,
+      name === "lookup_industries" ? "r_basicprofile" : undefined,
+    );
+  }
 });
 
 Deno.test("streams: scopes, extraction and primary keys", () => {
+  const scopes: Record<string, string | undefined> = {
+    shares: "r_organization_social",
+    ugc_posts: "r_organization_social",
+    video_analytics: "r_organization_social",
+    post_social_metadata: "r_organization_social_feed",
+    lookup_functions: undefined,
+    lookup_seniorities: undefined,
+    lookup_industries: "r_basicprofile",
+  };
   for (const stream of STREAMS) {
-    const expectedScope = POSTS.includes(stream.name)
-      ? "r_organization_social"
-      : "rw_organization_admin";
-    assert.equal(endpointOf(stream).scope, expectedScope, stream.name);
-    if (stream.feed) continue;
-    const expectedExtract = ["organization_lookup", "total_follower_count"].includes(stream.name)
+    const expected = stream.name in scopes ? scopes[stream.name] : "rw_organization_admin";
+    assert.equal(endpointOf(stream).scope, expected, stream.name);
+    if (stream.feed || typeof stream.partitions === "object") continue;
+    const extract = ["organization_lookup", "total_follower_count"].includes(stream.name)
       ? "body"
       : "elements";
-    assert.equal(stream.extract, expectedExtract, stream.name);
+    assert.equal((stream as EndpointStream).extract, extract, stream.name);
   }
-  // post_statistics reads the posts too, with the posts' scope.
-  assert.equal(
-    (streamNamed("post_statistics") as BatchStream).partitions.parent.endpoint.scope,
-    "r_organization_social",
-  );
+  // The per-post streams read the posts too, with the posts' scope.
+  for (const name of PER_POST) {
+    const parent = (streamNamed(name) as BatchStream).partitions.parent;
+    assert.equal(parent, POSTS_FEED, name);
+    assert.equal(parent.endpoint.scope, "r_organization_social", name);
+  }
   assert.deepEqual(streamNamed("shares")!.primaryKey, [["id"]]);
   assert.deepEqual(streamNamed("ugc_posts")!.primaryKey, [["id"]]);
   assert.deepEqual(streamNamed("organization_lookup")!.primaryKey, [["organizationId"]]);
-});
-
-Deno.test("streams: check asks one request per scope, built from the stream definitions", () => {
-  const requests = checkRequests("2414183");
-  assert.deepEqual(requests, [
-    { path: "/rest/organizations/2414183", query: "", scope: "rw_organization_admin" },
-    {
-      path: "/rest/posts",
-      query:
-        "q=author&author=urn%3Ali%3Aorganization%3A2414183&sortBy=LAST_MODIFIED&start=0&count=1",
-      scope: "r_organization_social",
-    },
-  ]);
 });
 
 const POSTS_FEED_CURSOR = (streamNamed("ugc_posts") as FeedStream).incremental!;
@@ -457,7 +564,8 @@ Deno.test("streams: the definition type rejects combinations the engine cannot r
   const described = { name: "x", description: "x", schema: {}, primaryKey: [] };
   const batches = (streamNamed("post_statistics") as BatchStream).partitions;
   const toRow = (element: Row) => element;
-  const endpoint = (streamNamed("organization_lookup") as OrganizationStream).endpoint;
+  const rows = () => ({ rows: [] });
+  const endpoint = (streamNamed("organization_lookup") as EndpointStream).endpoint;
   // Each shape keeps its literal types, so that assigning it checks the shape itself.
   const shape = <const T>(value: T): T => value;
   const newestFirstWithoutFeed = shape({
@@ -475,14 +583,18 @@ Deno.test("streams: the definition type rejects combinations the engine cannot r
     toRow,
     incremental: windowCursor("timeRangeEnd"),
   });
-  const batchesByWindow = shape({
+  const feedOfTheConnection = shape({
+    ...described,
+    partitions: "connection",
+    feed: POSTS_FEED,
+    toRow,
+  });
+  const batchesNewestFirst = shape({
     ...described,
     partitions: batches,
     endpoint,
-    extract: "elements",
-    idOf: () => undefined,
-    toRow,
-    incremental: windowCursor("timeRangeEnd"),
+    rows,
+    incremental: POSTS_FEED_CURSOR,
   });
   const neither = shape({ ...described, partitions: "organizations", toRow });
   const both = shape({
@@ -497,13 +609,15 @@ Deno.test("streams: the definition type rejects combinations the engine cannot r
   const a: StreamDefinition = newestFirstWithoutFeed;
   // @ts-expect-error: a feed is not read by time window.
   const b: StreamDefinition = feedByWindow;
-  // @ts-expect-error: batches of a parent feed are snapshots, not windows.
-  const c: StreamDefinition = batchesByWindow;
+  // @ts-expect-error: a feed belongs to an organization.
+  const c: StreamDefinition = feedOfTheConnection;
+  // @ts-expect-error: batches of a parent feed are not read newest first.
+  const d: StreamDefinition = batchesNewestFirst;
   // @ts-expect-error: a stream reads one endpoint or a feed, not neither ...
-  const d: StreamDefinition = neither;
+  const e: StreamDefinition = neither;
   // @ts-expect-error: ... and not both.
-  const e: StreamDefinition = both;
-  assert.equal([a, b, c, d, e].length, 5);
+  const f: StreamDefinition = both;
+  assert.equal([a, b, c, d, e, f].length, 6);
   // The same shapes with the cursor each one can honour are accepted.
   const right: StreamDefinition[] = [
     {
@@ -525,11 +639,16 @@ Deno.test("streams: the definition type rejects combinations the engine cannot r
       ...described,
       partitions: batches,
       endpoint,
-      extract: "elements",
-      idOf: () => undefined,
-      toRow,
+      rows,
       incremental: snapshotDateCursor("snapshotDate"),
     },
+    {
+      ...described,
+      partitions: batches,
+      endpoint,
+      rows,
+      incremental: windowCursor("timeRangeEnd"),
+    },
   ];
-  assert.equal(right.length, 3);
+  assert.equal(right.length, 4);
 });

@@ -6,6 +6,7 @@
  */
 
 import { accessDenied, ApiError, badRequest, notFound, paramInvalid } from "./errors.ts";
+import type { RestliMethod } from "./permissions.ts";
 import { requireFinder, type RestliQuery } from "./restli.ts";
 import type { OrgState, SimState } from "./state.ts";
 
@@ -25,13 +26,15 @@ export interface RequestContext {
   key?: string;
   /** LinkedIn's internal resource name, as 403 messages show it. */
   internalName: string;
+  /** The Rest.li method, as 403 messages show it. */
+  method: RestliMethod;
   /** YYYYMMDD, or NO_VERSION on /v2. */
   versionTag: string;
 }
 
-/** The 403 ACCESS_DENIED for this request's resource and version. */
+/** The 403 ACCESS_DENIED for this request's resource, method and version. */
 export function denied(ctx: RequestContext): ApiError {
-  return accessDenied(ctx.internalName, ctx.versionTag);
+  return accessDenied(ctx.internalName, ctx.versionTag, ctx.method);
 }
 
 /** The organization `id`, if the member may read it with one of `roles`: else 404 or 403. */

@@ -50,9 +50,16 @@ export function notFound(): ApiError {
   return coded(404, "RESOURCE_NOT_FOUND", "No virtual resource found");
 }
 
-/** 403 ACCESS_DENIED naming LinkedIn's internal resource and the version, e.g. `….GET.20260101`. */
-export function accessDenied(internalName: string, versionTag: string): ApiError {
-  const message = `Not enough permissions to access: ${internalName}.GET.${versionTag}`;
+/**
+ * 403 ACCESS_DENIED naming LinkedIn's internal resource, the Rest.li method and the version, e.g.
+ * `….GET.20260101` or `….BATCH_GET.20260101`.
+ */
+export function accessDenied(
+  internalName: string,
+  versionTag: string,
+  method = "GET",
+): ApiError {
+  const message = `Not enough permissions to access: ${internalName}.${method}.${versionTag}`;
   return coded(403, "ACCESS_DENIED", message, 100);
 }
 

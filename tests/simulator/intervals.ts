@@ -31,6 +31,11 @@ export interface TimeIntervals extends Range {
   granularity: Granularity;
 }
 
+/** The start (00:00 UTC) of the UTC day containing `time`. */
+export function startOfDay(time: number): number {
+  return Math.floor(time / DAY_MS) * DAY_MS;
+}
+
 /** `start` moved by `n` units; MONTH steps are calendar months (day clamped to the month's end). */
 export function addUnits(start: number, granularity: Granularity, n: number): number {
   if (granularity !== "MONTH") return start + n * GRAIN_SCALE[granularity] * DAY_MS;

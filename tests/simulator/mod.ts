@@ -8,9 +8,12 @@
 
 export { LinkedInSimulator } from "./server.ts";
 export type {
+  ApiTier,
   Fault,
   FaultAction,
   RecordedRequest,
   SimOrganization,
   SimulatorOptions,
+  TaxonomyName,
+  VideoMetric,
 } from "./types.ts";

@@ -13,6 +13,7 @@ import { type Rand, randomFor } from "./random.ts";
 import type { OrgState, SimState } from "./state.ts";
 import type { Json } from "./types.ts";
 import { orgUrn, postNumber } from "./urns.ts";
+import { videoContent } from "./videos.ts";
 
 const MAX_POSTS_COUNT = 100;
 
@@ -64,7 +65,9 @@ export function postBody(state: SimState, org: OrgState, index: number): Json {
     commentary: COMMENTARIES[index % COMMENTARIES.length](index + 1, org.name),
     lifecycleStateInfo: { isEditedByAuthor: lastModifiedAt !== createdAt },
   };
-  const content = postContent(rand, number);
+  const content = state.isVideo(org, index)
+    ? videoContent(number, index)
+    : postContent(rand, number);
   if (content) post.content = content;
   return post;
 }

@@ -9,13 +9,22 @@
 
 import type { RequestContext } from "./context.ts";
 import { aclsRoute, networkSizesRoute, organizationRoute } from "./organizations.ts";
-import { ADMIN_SCOPE, SOCIAL_SCOPE } from "./permissions.ts";
+import {
+  ADMIN_SCOPE,
+  FEED_SCOPE,
+  PROFILE_SCOPE,
+  type RestliMethod,
+  SOCIAL_SCOPE,
+} from "./permissions.ts";
 import { namesPosts, postStatisticsRoute } from "./post_statistics.ts";
 import { postsRoute } from "./posts.ts";
 import { RestliQuery } from "./restli.ts";
+import { socialMetadataBatchRoute, socialMetadataRoute } from "./social_metadata.ts";
 import type { SimState } from "./state.ts";
 import { statisticsRoute } from "./statistics.ts";
+import { taxonomyRoute } from "./taxonomies.ts";
 import type { Json } from "./types.ts";
+import { videoAnalyticsRoute } from "./video_analytics.ts";
 
 /** Answers a routed request with a JSON body, or throws an ApiError. */
 export type Handler = (ctx: RequestContext, state: SimState) => Json;
@@ -28,12 +37,14 @@ export interface Route {
   pattern: RegExp;
   /** Further condition on the query, for routes sharing a path; default always. */
   when?: (query: RestliQuery) => boolean;
-  /** The OAuth scope the token needs. */
-  scope: string;
+  /** The OAuth scope the token needs; none beyond a valid token when absent. */
+  scope?: string;
   /** LinkedIn's internal resource name, shown in 403 messages; also the daily-limit counter. */
   internalName: string;
   /** The `x-restli-protocol-version` of the answers. */
   protocol: string;
+  /** The Rest.li method, as 403 messages and tier rules see it; default GET. */
+  method?: RestliMethod;
   /** The handler. */
   handle: Handler;
 }
@@ -97,6 +108,53 @@ export const ROUTES: readonly Route[] = [
     internalName: "partnerApiPostsExternal",
     protocol: "2.0.0",
     handle: postsRoute,
+  },
+  {
+    name: "socialMetadata",
+    pattern: /^socialMetadata\/([^/]+)$/,
+    scope: FEED_SCOPE,
+    internalName: "socialMetadata",
+    protocol: "2.0.0",
+    handle: socialMetadataRoute,
+  },
+  {
+    name: "socialMetadataBatch",
+    pattern: /^socialMetadata$/,
+    scope: FEED_SCOPE,
+    internalName: "socialMetadata",
+    protocol: "2.0.0",
+    method: "BATCH_GET",
+    handle: socialMetadataBatchRoute,
+  },
+  {
+    name: "videoAnalytics",
+    pattern: /^videoAnalytics$/,
+    scope: SOCIAL_SCOPE,
+    internalName: "videoAnalytics",
+    protocol: "2.0.0",
+    handle: videoAnalyticsRoute,
+  },
+  {
+    name: "functions",
+    pattern: /^functions$/,
+    internalName: "functions",
+    protocol: "2.0.0",
+    handle: taxonomyRoute("functions"),
+  },
+  {
+    name: "seniorities",
+    pattern: /^seniorities$/,
+    internalName: "seniorities",
+    protocol: "2.0.0",
+    handle: taxonomyRoute("seniorities"),
+  },
+  {
+    name: "industries",
+    pattern: /^industryTaxonomyVersions\/DEFAULT\/industries$/,
+    scope: PROFILE_SCOPE,
+    internalName: "industries",
+    protocol: "2.0.0",
+    handle: taxonomyRoute("industries"),
   },
   {
     // networkSizes is still served by a Rest.li 1.0 resource.

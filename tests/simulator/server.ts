@@ -11,16 +11,27 @@ import { ApiError, notFound } from "./errors.ts";
 import { applyFault, FaultBook, sleep } from "./faults.ts";
 import { type EffectiveRequest, effectiveRequest, uriTooLong } from "./gateway.ts";
 import { TokenStore } from "./oauth.ts";
+import { tierAllows } from "./permissions.ts";
 import { postStatisticsElement } from "./post_statistics.ts";
 import { postBody } from "./posts.ts";
 import { organizationBody } from "./organizations.ts";
 import { apiHeaders, jsonResponse } from "./responses.ts";
 import { RestliQuery } from "./restli.ts";
 import { endpointOf, OAUTH_ENDPOINTS, type Route, routeNamed } from "./routes.ts";
+import { socialMetadataElement } from "./social_metadata.ts";
 import { DEFAULT_ORGANIZATIONS, SimState } from "./state.ts";
+import { taxonomyElements } from "./taxonomies.ts";
 import { DailyLimiter } from "./throttle.ts";
-import type { Fault, RecordedRequest, SimulatorOptions } from "./types.ts";
+import type {
+  Fault,
+  RecordedRequest,
+  SimulatorOptions,
+  TaxonomyName,
+  VideoMetric,
+} from "./types.ts";
 import { checkVersion, defaultVersions } from "./versions.ts";
+import { videoAnalyticsValue } from "./video_analytics.ts";
+import { videoPostUrns } from "./videos.ts";
 
 /** A replica of LinkedIn's Pages APIs on 127.0.0.1, with recording and fault injection. */
 export class LinkedInSimulator {
@@ -28,7 +39,7 @@ export class LinkedInSimulator {
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[] = [];
-  /** A valid access token with all scopes. */
+  /** A valid access token with all scopes (admin, social, social feed and basic profile). */
   readonly accessToken: string;
   /** OAuth client id accepted by the token endpoint. */
   readonly clientId: string;
@@ -160,6 +171,36 @@ export class LinkedInSimulator {
     return postStatisticsElement(this.state, this.state.org(organizationId), postUrn);
   }
 
+  /** The URNs (ugcPost and share) of the organization's video posts, newest lastModifiedAt first. */
+  videoPosts(organizationId: string): string[] {
+    return videoPostUrns(this.state, this.state.org(organizationId));
+  }
+
+  /** The `socialMetadata` element served right now for a post of the organization, if it is one. */
+  socialMetadata(organizationId: string, postUrn: string): Record<string, unknown> | undefined {
+    const org = this.state.org(organizationId);
+    const index = this.state.findPost(org, postUrn);
+    return index === undefined ? undefined : socialMetadataElement(this.state, org, index);
+  }
+
+  /**
+   * The `videoAnalytics` value served for the ugcPost video `postUrn`, metric `type` and the UTC
+   * day containing `dayStart`; undefined when LinkedIn leaves that day out (or it is no such video).
+   */
+  videoAnalytics(
+    organizationId: string,
+    postUrn: string,
+    type: VideoMetric,
+    dayStart: number,
+  ): number | undefined {
+    return videoAnalyticsValue(this.state, this.state.org(organizationId), postUrn, type, dayStart);
+  }
+
+  /** Every element of a taxonomy as served on `/rest`, in id order. */
+  taxonomy(name: TaxonomyName): Record<string, unknown>[] {
+    return taxonomyElements(name, true);
+  }
+
   /** Stops the server and waits until it has finished. */
   close(): Promise<void> {
     this.closed ??= this.server.shutdown().then(() => this.server.finished);
@@ -267,9 +308,11 @@ export class LinkedInSimulator {
       resource: match[2],
       key: route.pattern.exec(match[2])?.[1],
       internalName: route.internalName,
+      method: route.method ?? "GET",
       versionTag,
     };
-    if (!token.scopes.includes(route.scope)) throw denied(ctx);
+    if (route.scope !== undefined && !token.scopes.includes(route.scope)) throw denied(ctx);
+    if (!tierAllows(this.options.apiTier ?? "standard", ctx.method)) throw denied(ctx);
     return route.handle(ctx, this.state);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The simulated world: the organizations, their posts' timelines and kinds, the member, the seed
- * and the clock. Route handlers read it; the simulator's test hooks change it.
+ * The simulated world: the organizations, their posts' timelines and kinds (and which posts carry
+ * a video), the member, the seed and the clock. Route handlers read it; the simulator's test hooks
+ * change it.
  *
  * @module
  */
@@ -42,6 +43,10 @@ export interface OrgState {
   timeline: PostTimeline;
   /** Post indices whose kind differs from the seeded one, so that both kinds occur. */
   kindOverrides: Map<number, PostKind>;
+  /** Post indices that carry a video though the seed says not, so that enough videos occur. */
+  videoOverrides: Set<number>;
+  /** When the organization names its number of videos: exactly these posts are videos. */
+  videoChoice?: Set<number>;
 }
 
 /** The simulated data shared by every route. */
@@ -79,6 +84,15 @@ export class SimState {
     return org.kindOverrides.get(index) ?? this.seededKind(org, index);
   }
 
+  /**
+   * Whether post `index` is a video post: about one in ten. Videos are ugcPosts, except that
+   * LinkedIn returns a few (here about one video in fifteen) with a share URN.
+   */
+  isVideo(org: OrgState, index: number): boolean {
+    if (org.videoChoice) return org.videoChoice.has(index);
+    return org.videoOverrides.has(index) || this.seededVideo(org, index);
+  }
+
   /** The post's `id`, `urn:li:share:…` or `urn:li:ugcPost:…`. */
   postUrn(org: OrgState, index: number): string {
     return `urn:li:${this.postKind(org, index)}:${postNumber(org.ordinal, index)}`;
@@ -91,6 +105,15 @@ export class SimState {
       return undefined;
     }
     return this.postUrn(org, parsed.index) === urn ? parsed.index : undefined;
+  }
+
+  /** The organization and index of the post `urn` names, exactly as served, if any. */
+  postOwner(urn: string): { org: OrgState; index: number } | undefined {
+    for (const org of this.orgs.values()) {
+      const index = this.findPost(org, urn);
+      if (index !== undefined) return { org, index };
+    }
+    return undefined;
   }
 
   /** Adds `n` posts, newer than every existing post. */
@@ -112,6 +135,14 @@ export class SimState {
   /** The kind from the seed alone. */
   private seededKind(org: OrgState, index: number): PostKind {
     return randomFor(this.seed, "post", org.id, index)("kind", 0, 3) === 0 ? "ugcPost" : "share";
+  }
+
+  /** Video or not from the seed alone: 40% of ugcPosts, about 1% of shares. */
+  private seededVideo(org: OrgState, index: number): boolean {
+    const rand = randomFor(this.seed, "video", org.id, index);
+    return this.postKind(org, index) === "ugcPost"
+      ? rand("ugcPost", 0, 4) < 2
+      : rand("share", 0, 104) === 0;
   }
 
   /** The organization with its initial posts. */
@@ -139,9 +170,25 @@ export class SimState {
       ordinal,
       timeline,
       kindOverrides: new Map(),
+      videoOverrides: new Set(),
     };
     this.mixKinds(state, count);
+    if (org.videoPosts === undefined) this.mixVideos(state, count);
+    else state.videoChoice = this.chooseVideos(state, count, org.videoPosts);
     return state;
+  }
+
+  /** `n` ugcPosts spread evenly over the organization's ugcPosts, newest first. */
+  private chooseVideos(org: OrgState, count: number, n: number): Set<number> {
+    const ugcPosts: number[] = [];
+    for (let i = count - 1; i >= 0; i--) {
+      if (this.postKind(org, i) === "ugcPost") ugcPosts.push(i);
+    }
+    if (n > ugcPosts.length) {
+      throw new Error(`${org.id} has ${ugcPosts.length} ugcPosts, fewer than videoPosts ${n}`);
+    }
+    const step = ugcPosts.length / Math.max(n, 1);
+    return new Set(Array.from({ length: n }, (_, k) => ugcPosts[Math.floor(k * step)]));
   }
 
   /** With 5 or more initial posts, makes sure both kinds occur by flipping one seeded post. */
@@ -153,6 +200,29 @@ export class SimState {
     }
     const index = randomFor(this.seed, "kinds", org.id)("flip", 0, count - 1);
     org.kindOverrides.set(index, first === "share" ? "ugcPost" : "share");
+  }
+
+  /**
+   * With 20 or more initial posts, makes sure at least one post in 25 is a ugcPost video, and with
+   * 100 or more that a share-URN video occurs, by making the newest fitting posts videos. Kinds
+   * never change: only ugcPosts become ugcPost videos, only shares share-URN videos.
+   */
+  private mixVideos(org: OrgState, count: number): void {
+    if (count < 20) return;
+    const wanted: Record<PostKind, number> = {
+      ugcPost: Math.ceil(count / 25),
+      share: count >= 100 ? 1 : 0,
+    };
+    for (let i = 0; i < count; i++) {
+      if (this.isVideo(org, i)) wanted[this.postKind(org, i)]--;
+    }
+    for (let i = count - 1; i >= 0; i--) {
+      const kind = this.postKind(org, i);
+      if (wanted[kind] > 0 && !this.isVideo(org, i)) {
+        org.videoOverrides.add(i);
+        wanted[kind]--;
+      }
+    }
   }
 }
 

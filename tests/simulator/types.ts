@@ -7,6 +7,15 @@
 /** A JSON object, as the simulator builds response bodies. */
 export type Json = Record<string, unknown>;
 
+/** A Community Management access tier; Development allows no BATCH_GET calls at all. */
+export type ApiTier = "development" | "standard";
+
+/** A `videoAnalytics` metric (`type`). */
+export type VideoMetric = "VIDEO_VIEW" | "VIEWER" | "TIME_WATCHED" | "TIME_WATCHED_FOR_VIDEO_VIEWS";
+
+/** A demographic taxonomy the simulator serves. */
+export type TaxonomyName = "functions" | "seniorities" | "industries";
+
 /** An organization (LinkedIn Page) the simulator knows, and the authenticated member's ACL on it. */
 export interface SimOrganization {
   /** Numeric id as a string, e.g. "2414183". */
@@ -27,6 +36,11 @@ export interface SimOrganization {
    * spaced at most 6 hours apart.
    */
   postSpanDays?: number;
+  /**
+   * When given, exactly this many of the initial posts are videos, all ugcPosts, spread evenly
+   * over the ugcPosts (instead of the seeded mix, which also has share-URN videos).
+   */
+  videoPosts?: number;
 }
 
 /** Options for `LinkedInSimulator.start`. */
@@ -48,6 +62,8 @@ export interface SimulatorOptions {
   dailyLimitPerEndpoint?: number;
   /** Data is deterministic for a seed; default 1. */
   seed?: number;
+  /** The app's access tier; default "standard". On "development" every BATCH_GET is a 403. */
+  apiTier?: ApiTier;
 }
 
 /** One request as the simulator received it, plus the status it answered. */
