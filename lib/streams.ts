@@ -152,6 +152,9 @@ const statisticsStart = (now: number, startDate: number | undefined): Start =>
 const publishedSince = (post: Row, since: number) =>
   ((post.publishedAt ?? post.createdAt) as number) >= since;
 
+/** The posts of an organization published since the statistics start, for per-post streams. */
+const POSTS_SINCE_START = { parent: POSTS, since: statisticsStart, includes: publishedSince };
+
 /** A post whose media is a video. */
 const isVideo = (post: Row) => {
   const media = isJsonObject(post.content) && isJsonObject(post.content.media)
@@ -295,10 +298,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     schema: postStatisticsSchema,
     primaryKey: PER_POST_KEY,
     partitions: {
-      parent: POSTS,
+      ...POSTS_SINCE_START,
       size: 50,
-      since: statisticsStart,
-      includes: publishedSince,
       groupOf: postKind,
       accepts: "urn:li:share: and urn:li:ugcPost: URNs",
     },
@@ -323,10 +324,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     schema: postSocialMetadataSchema,
     primaryKey: PER_POST_KEY,
     partitions: {
-      parent: POSTS,
+      ...POSTS_SINCE_START,
       size: 50,
-      since: statisticsStart,
-      includes: publishedSince,
       groupOf: (id) => postKind(id) && "post",
       accepts: "urn:li:share: and urn:li:ugcPost: URNs",
     },
@@ -350,9 +349,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     schema: videoAnalyticsSchema,
     primaryKey: [["post"], ["date"]],
     partitions: {
-      parent: POSTS,
+      ...POSTS_SINCE_START,
       size: 1,
-      since: statisticsStart,
       includes: (post: Row, since: number) => isVideo(post) && publishedSince(post, since),
       groupOf: (id) => postKind(id) === "ugcPost" ? "video" : undefined,
       accepts: "the urn:li:ugcPost: URNs of video posts (LinkedIn's video analytics take no " +

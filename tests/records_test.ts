@@ -9,6 +9,7 @@ import {
 } from "../lib/records.ts";
 import { isoDate } from "../lib/windows.ts";
 import { assertConnectorError } from "./assertions.ts";
+import { ZERO_SHARE_STATISTICS } from "./harness.ts";
 
 const CONTEXT: RowContext = { organizationId: "7", syncDate: "2026-12-01" };
 const WHERE = "stream x, organization 7, GET /rest/x";
@@ -17,15 +18,6 @@ const answer = (body: unknown, extra: Partial<Answer> = {}): Answer => ({
   where: WHERE,
   ...extra,
 });
-const NO_ACTIVITY = {
-  impressionCount: 0,
-  uniqueImpressionsCount: 0,
-  clickCount: 0,
-  likeCount: 0,
-  commentCount: 0,
-  shareCount: 0,
-  engagement: 0,
-};
 
 Deno.test("records: time-bound rows carry timeRangeStart/End and the UTC date", () => {
   const start = Date.UTC(2024, 1, 29);
@@ -72,7 +64,7 @@ Deno.test("records: per-post statistics keep LinkedIn's element and fill zeros f
     {
       organizationalEntity: "urn:li:organization:7",
       ugcPost: "urn:li:ugcPost:1",
-      totalShareStatistics: NO_ACTIVITY,
+      totalShareStatistics: ZERO_SHARE_STATISTICS,
       organizationId: "7",
       post: "urn:li:ugcPost:1",
       snapshotDate: "2026-12-01",
