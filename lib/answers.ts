@@ -41,6 +41,22 @@ export function elementsOf(body: unknown, extract: Extract, where: string): Row[
   return elements;
 }
 
+/**
+ * Whether a page of `count` elements from offset `start` was the last of its collection:
+ * shorter than asked for, or reaching the `paging.total` LinkedIn gave.
+ *
+ * @example
+ * ```ts
+ * lastPage({ paging: { total: 230 } }, 200, 30, 100); // true
+ * lastPage({ paging: {} }, 0, 100, 100); // false
+ * ```
+ */
+export function lastPage(body: unknown, start: number, count: number, pageSize: number): boolean {
+  const paging = isJsonObject(body) && isJsonObject(body.paging) ? body.paging : {};
+  const total = Number.isInteger(paging.total) ? paging.total as number : undefined;
+  return count < pageSize || (total !== undefined && start + count >= total);
+}
+
 /** A batch get's answer: the element of each id found, and the status of each id not. */
 export interface BatchResults {
   results: Map<string, Row>;

@@ -1,12 +1,35 @@
 /**
- * Bearer tokens for the client: a configured access token, or one obtained from
- * LinkedIn's token endpoint with a refresh token and reused for the whole run.
+ * Bearer tokens for the client, and the OAuth scopes they carry: a configured access
+ * token, or one obtained from LinkedIn's token endpoint with a refresh token and reused
+ * for the whole run.
  *
  * @module
  */
 import type { Credentials } from "./config.ts";
 import { configError, isConfigError, systemError } from "./errors.ts";
 import { type HttpOptions, linkedInMessage, send } from "./http.ts";
+
+/** The OAuth scope an endpoint needs. */
+export type Scope =
+  | "rw_organization_admin"
+  | "r_organization_social"
+  | "r_organization_social_feed"
+  | "r_basicprofile";
+
+/**
+ * Whether a scope's data also needs a role on the organization's page (the taxonomy's does not).
+ *
+ * @example
+ * ```ts
+ * NEEDS_PAGE_ROLE.r_basicprofile; // false
+ * ```
+ */
+export const NEEDS_PAGE_ROLE: Record<Scope, boolean> = {
+  rw_organization_admin: true,
+  r_organization_social: true,
+  r_organization_social_feed: true,
+  r_basicprofile: false,
+};
 
 /** Gives the client a bearer token and, where possible, a fresh one on demand. */
 export interface TokenSource {

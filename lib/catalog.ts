@@ -6,7 +6,8 @@
  */
 import { configError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
-import { type StreamDefinition, streamNamed, STREAMS } from "./streams.ts";
+import type { StreamDefinition } from "./definitions.ts";
+import { streamNamed, STREAMS } from "./streams.ts";
 
 /** How a configured stream is read. */
 export type SyncMode = "full_refresh" | "incremental";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TokenSource } from "./auth.ts";
+import { NEEDS_PAGE_ROLE, type Scope, type TokenSource } from "./auth.ts";
 import { configError, ConnectorError, isConfigError, systemError } from "./errors.ts";
 import {
   type HttpOptions,
@@ -15,21 +15,6 @@ import {
   send,
 } from "./http.ts";
 
-/** The OAuth scope an endpoint needs. */
-export type Scope =
-  | "rw_organization_admin"
-  | "r_organization_social"
-  | "r_organization_social_feed"
-  | "r_basicprofile";
-
-// Organization data needs a page role besides the scope; the taxonomy scope does not.
-const NEEDS_PAGE_ROLE: Record<Scope, boolean> = {
-  rw_organization_admin: true,
-  r_organization_social: true,
-  r_organization_social_feed: true,
-  r_basicprofile: false,
-};
-
 /** One GET against the versioned API. */
 export interface ApiRequest {
   /** Path under the base URL, e.g. `/rest/posts`. */
@@ -38,6 +23,8 @@ export interface ApiRequest {
   query?: string;
   /** The scope it needs beyond a valid token, if any. */
   scope?: Scope;
+  /** The organization it is about, if any, for messages. */
+  organizationId?: string;
   /** Who asked, for messages, e.g. "stream shares". */
   label: string;
   onRateLimited?: RateLimitListener;
@@ -255,12 +242,14 @@ export class LinkedInClient implements ApiClient {
       case 401:
         return configError(this.tokens.rejectedMessage(says ?? "HTTP 401"), `${where}: ${quoted}`);
       case 403: {
-        const scope = request.scope;
+        const { scope, organizationId } = request;
+        const role = "the member must hold the ADMINISTRATOR role on the organization's page";
         const needs = !scope
-          ? "The member must hold the ADMINISTRATOR role on the organization's page."
+          ? organizationId
+            ? `${role[0].toUpperCase()}${role.slice(1)}.`
+            : "Check that the app has the LinkedIn product this endpoint belongs to."
           : NEEDS_PAGE_ROLE[scope]
-          ? `The token needs the scope ${scope} and the member must hold the ADMINISTRATOR ` +
-            "role on the organization's page; grant both and create a new token."
+          ? `The token needs the scope ${scope} and ${role}; grant both and create a new token.`
           : `The token needs the scope ${scope}; grant it and create a new token.`;
         return configError(
           `LinkedIn denied access for ${where}: ${quoted}. ${needs} A token carries only the ` +
@@ -270,8 +259,10 @@ export class LinkedInClient implements ApiClient {
       }
       case 404:
         return configError(
-          `LinkedIn found nothing for ${where}: ${quoted}. Check that the organization id is right ` +
-            "and that the member administers it.",
+          `LinkedIn found nothing for ${where}: ${quoted}. ` +
+            (request.organizationId
+              ? "Check that the organization id is right and that the member administers it."
+              : "Report it if it persists."),
         );
       case 414:
         return systemError(

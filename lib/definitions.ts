@@ -8,7 +8,7 @@
  * @module
  */
 import type { Extract, Row } from "./answers.ts";
-import type { Scope } from "./client.ts";
+import type { Scope } from "./auth.ts";
 import type { Granularity } from "./config.ts";
 import type { Cursor } from "./cursors.ts";
 import { query, type RestliValue } from "./restli.ts";
@@ -86,20 +86,26 @@ interface Described {
   primaryKey: string[][];
 }
 
-/**
- * A stream read from an endpoint's answers: one answer per organization (and window),
- * or `start`/`count` pages of `pageSize` until a short page. Its partitions are the
- * organizations, or the one connection for data that belongs to no organization.
- */
-export interface EndpointStream extends Described {
-  partitions: "organizations" | "connection";
+interface FromEndpoint extends Described {
   endpoint: Endpoint;
   extract: Extract;
+  /** `start`/`count` pages of this size until a short one; without it, one answer. */
   pageSize?: number;
   feed?: never;
-  incremental?: Cursor<"window"> | Cursor<"snapshot_date">;
   /** Turns one API element into a record; throws when it lacks what the record needs. */
   toRow(element: Row, context: RowContext): Row;
+}
+
+/** A stream read from an endpoint's answers for each organization (and window). */
+export interface EndpointStream extends FromEndpoint {
+  partitions: "organizations";
+  incremental?: Cursor<"window"> | Cursor<"snapshot_date">;
+}
+
+/** A stream read once for the whole connection: data that belongs to no organization. */
+export interface ConnectionStream extends FromEndpoint {
+  partitions: "connection";
+  incremental?: never;
 }
 
 /** A stream whose records are the items of a feed, newest first. */
@@ -146,15 +152,23 @@ export interface BatchRows {
   missing?: ReadonlyMap<string, number>;
 }
 
-/** A stream of records about each item of a parent feed, requested in batches. */
-export interface BatchStream extends Described {
+/**
+ * A stream of records about each item of a parent feed, requested in batches: one
+ * request per batch, or one per variant (e.g. the metric types of one video), or, for
+ * a stream with a `single` request and once LinkedIn refuses batch calls to the app,
+ * one request per id.
+ */
+export type BatchStream =
+  & BatchStreamBase
+  & (
+    | { single?: Endpoint; variants?: never }
+    | { single?: never; variants?: readonly string[] }
+  );
+
+interface BatchStreamBase extends Described {
   partitions: ParentBatches;
-  /** The request about a batch (one per variant, when there are variants). */
+  /** The request about a batch. */
   endpoint: Endpoint;
-  /** The request about one id, asked instead when LinkedIn refuses batch calls to the app. */
-  single?: Endpoint;
-  /** Asked once per batch each, e.g. the metric types of one video. */
-  variants?: readonly string[];
   feed?: never;
   incremental?: Cursor<"window"> | Cursor<"snapshot_date">;
   /**
@@ -169,7 +183,7 @@ export interface BatchStream extends Described {
  * newest-first cursor only on a feed (which pages with offsets), a window only on
  * answers that cover one, batches only of a feed's items, one source per stream.
  */
-export type StreamDefinition = EndpointStream | FeedStream | BatchStream;
+export type StreamDefinition = EndpointStream | ConnectionStream | FeedStream | BatchStream;
 
 /**
  * Encodes the request of an endpoint for a context.

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { elementsOf, type Row } from "./answers.ts";
+import { elementsOf, lastPage, type Row } from "./answers.ts";
 import { batchesOf } from "./batches.ts";
 import type { ConfiguredStream } from "./catalog.ts";
 import type { ApiClient } from "./client.ts";
@@ -56,6 +56,9 @@ export interface Plan {
 // every request about its items, and the batches of a partition are asked one after the other.
 const FEED_PRIORITY = 2;
 const BATCH_PRIORITY = 1;
+
+// Paged endpoints are small collections (taxonomies): a thousand pages means a loop.
+const MAX_PAGES = 1_000;
 
 /**
  * Checks the incoming state of every configured stream before anything is read,
@@ -185,30 +188,29 @@ class Run {
   }
 
   /**
-   * Decides whether a failed batch call was LinkedIn refusing batch calls to the app,
-   * which it does to every app on its Development tier; says so once per run.
+   * Takes note that LinkedIn refuses batch calls to the app, which it does to every app
+   * on its Development tier: says so once per run, and from then on the batches are asked
+   * one id at a time. A refusal although api_tier says "standard" is a config_error.
    */
-  refusesBatches(error: unknown, where: string): boolean {
-    if (!(error instanceof ConnectorError) || error.status !== 403) return false;
+  batchesRefused(refusal: ConnectorError, where: string, items: string): void {
     if (this.context.config.apiTier === "standard") {
-      const refused = configError(
-        `${error.message} Batch calls were refused although api_tier is "standard": if the app ` +
-          "is on LinkedIn's Development tier, which allows no batch calls, set api_tier to " +
+      const error = configError(
+        `${refusal.message} Batch calls were refused although api_tier is "standard": if the ` +
+          "app is on LinkedIn's Development tier, which allows no batch calls, set api_tier to " +
           '"development" or leave it empty.',
       );
-      refused.status = error.status;
-      throw refused;
+      error.status = refusal.status;
+      throw error;
     }
-    if (!this.#oneByOne) {
-      this.#oneByOne = true;
-      this.context.output.emit(logMessage(
-        "INFO",
-        `LinkedIn refused a batch call (${where}, HTTP 403): apps on LinkedIn's Development ` +
-          "tier may make no batch calls. Asking about one post per request for the rest of " +
-          'this run; set api_tier to "development" to skip the batch call.',
-      ));
-    }
-    return true;
+    if (this.#oneByOne) return;
+    this.#oneByOne = true;
+    this.context.output.emit(logMessage(
+      "INFO",
+      `LinkedIn refused a batch call (${where}, HTTP 403) and answered the same question asked ` +
+        `for one id: apps on LinkedIn's Development tier may make no batch calls. Asking about ` +
+        `the ${items} one at a time for the rest of this run; set api_tier to "development" to ` +
+        "skip the batch call.",
+    ));
   }
 
   /** A subscription to the one pass over `feed` for an organization in this run. */
@@ -254,7 +256,13 @@ class Run {
       granularity: this.context.config.granularity,
       ...context,
     });
-    const body = await this.context.client.get({ ...request, label, onRateLimited, priority });
+    const body = await this.context.client.get({
+      ...request,
+      organizationId: context.organizationId || undefined,
+      label,
+      onRateLimited,
+      priority,
+    });
     return { body, where: `${label}, GET ${request.path}` };
   }
 
@@ -296,9 +304,8 @@ class Partition {
       this.#items = run.subscribe(definition.feed, organizationId, definition.name, wants);
     } else if (typeof definition.partitions === "object") {
       const { parent, since } = definition.partitions;
-      this.#since = since(run.now, config.startDate);
-      const wants = { from: this.#since.start };
-      this.#items = run.subscribe(parent, organizationId, definition.name, wants);
+      const start = this.#since = since(run.now, config.startDate);
+      this.#items = run.subscribe(parent, organizationId, definition.name, { from: start.start });
     }
   }
 
@@ -352,7 +359,10 @@ class Partition {
         const { body, where } = await this.#fetch(endpoint, { window, ...paging });
         const elements = elementsOf(body, extract, where);
         await this.#push(this.#rows(where, () => elements.map((e) => toRow(e, this.rowContext))));
-        if (!pageSize || elements.length < pageSize) return;
+        if (!pageSize || lastPage(body, start, elements.length, pageSize)) return;
+        if (start >= MAX_PAGES * pageSize) {
+          throw systemError(`${where}: LinkedIn kept answering full pages past ${MAX_PAGES}.`);
+        }
       }
     }
   }
@@ -410,25 +420,50 @@ class Partition {
       ? `${batch.ids[0]}`
       : `batch ${number} (${batch.ids.length} ${batch.group} ids from ${batch.ids[0]})`;
     const { single } = definition;
-    if (!single || !this.run.oneByOne) {
-      try {
-        const answers = await Promise.all(
-          (definition.variants ?? [undefined]).map(async (variant) => {
-            const asked = variant ? `${what}, ${variant}` : what;
-            const answer = await this.#fetch(definition.endpoint, { batch, variant }, asked);
-            return { ...answer, variant };
-          }),
-        );
-        return { answers, where: answers[0].where, notFound: new Map() };
-      } catch (error) {
-        if (!single || !this.run.refusesBatches(error, `${this.label}, ${what}`)) throw error;
-      }
+    if (!single) {
+      const answers = await Promise.all(
+        (definition.variants ?? [undefined]).map(async (variant) => {
+          const asked = variant ? `${what}, ${variant}` : what;
+          const answer = await this.#fetch(definition.endpoint, { batch, variant }, asked);
+          return { ...answer, variant };
+        }),
+      );
+      return { answers, where: answers[0].where, notFound: new Map() };
     }
+    if (this.run.oneByOne) return await this.#oneByOne(single, batch, what);
+    try {
+      const answer = await this.#fetch(definition.endpoint, { batch }, what);
+      return { answers: [answer], where: answer.where, notFound: new Map() };
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.status !== 403) throw error;
+      // A 403 is a Development-tier app's refusal of batch calls, or a missing scope or role:
+      // the same question for one id tells which, and a missing scope then throws its error.
+      const { parent } = definition.partitions;
+      return await this.#oneByOne(
+        single,
+        batch,
+        what,
+        () => this.run.batchesRefused(error, `${this.label}, ${what}`, parent.name),
+      );
+    }
+  }
+
+  /**
+   * Asks about each id of a batch on its own. Until one is answered they go one at a time,
+   * so that a refusal costs one request; then the rest at once. `answered` runs after the
+   * first answer.
+   */
+  async #oneByOne(
+    single: Endpoint,
+    batch: Batch,
+    what: string,
+    answered: () => void = () => {},
+  ): Promise<{ answers: Answer[]; where: string; notFound: Map<string, number> }> {
     const notFound = new Map<string, number>();
-    const ask = async (id: string) => {
+    const ask = async (id: string): Promise<Answer | undefined> => {
       try {
         const one = { group: batch.group, ids: [id] };
-        return { ...(await this.#fetch(single!, { batch: one }, id)), id };
+        return { ...(await this.#fetch(single, { batch: one }, id)), id };
       } catch (error) {
         // A post deleted since the feed listed it: nothing to record.
         if (!(error instanceof ConnectorError) || error.status !== 404) throw error;
@@ -436,10 +471,15 @@ class Partition {
         return undefined;
       }
     };
-    // The first id alone: a refusal (a missing scope) then costs one request, not the batch.
-    const [first, ...rest] = batch.ids;
-    const answered = [await ask(first), ...await Promise.all(rest.map(ask))];
-    const answers = answered.filter((answer) => answer !== undefined);
+    const answers: Answer[] = [];
+    let next = 0;
+    while (next < batch.ids.length && answers.length === 0) {
+      const answer = await ask(batch.ids[next++]);
+      if (answer) answers.push(answer);
+    }
+    if (answers.length > 0) answered();
+    const rest = await Promise.all(batch.ids.slice(next).map(ask));
+    for (const answer of rest) if (answer) answers.push(answer);
     return { answers, where: answers[0]?.where ?? `${this.label}, ${what}`, notFound };
   }
 

@@ -108,7 +108,9 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
 
 // One cheap call per scope, as the streams would send it.
 async function checkOrganization(client: LinkedInClient, id: string): Promise<void> {
-  for (const request of checkRequests(id)) await client.get({ ...request, label: "check" });
+  for (const request of checkRequests(id)) {
+    await client.get({ ...request, organizationId: id, label: "check" });
+  }
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { batchResults, elementsOf, type Row } from "./answers.ts";
 import type { Answer, Batch, BatchRows, RowContext } from "./definitions.ts";
-import { systemError } from "./errors.ts";
+import { configError, type ConnectorError, systemError, transientError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
 import { organizationUrn } from "./restli.ts";
 import { isoDate } from "./windows.ts";
@@ -152,21 +152,25 @@ export function socialMetadataRows(
   batch: Batch,
   context: RowContext,
 ): BatchRows {
-  const found = new Map<string, Row>();
-  let missing = new Map<string, number>();
+  const found = new Map<string, { element: Row; where: string }>();
+  const missing = new Map<string, number>();
   for (const answer of answers) {
+    const { where } = answer;
     if (answer.id !== undefined) {
-      found.set(answer.id, elementsOf(answer.body, "body", answer.where)[0]);
-    } else {
-      const { results, failed } = batchResults(answer.body, batch.ids, answer.where);
-      for (const [id, element] of results) found.set(id, element);
-      missing = failed;
+      found.set(answer.id, { element: elementsOf(answer.body, "body", where)[0], where });
+      continue;
+    }
+    const { results, failed } = batchResults(answer.body, batch.ids, where);
+    for (const [id, element] of results) found.set(id, { element, where });
+    for (const [id, status] of failed) {
+      // Not found: the post is gone. Any other status is a failure, never "no reactions".
+      if (status !== 404) throw failedId(id, status, where);
+      missing.set(id, status);
     }
   }
   const rows = batch.ids.flatMap((id) => {
-    const element = found.get(id);
-    if (!element) return [];
-    const where = answers[0].where;
+    if (!found.has(id)) return [];
+    const { element, where } = found.get(id)!;
     const reactions = isJsonObject(element.reactionSummaries) ? element.reactionSummaries : {};
     const row = perPost(element, id, context);
     let total = 0;
@@ -217,7 +221,8 @@ export function videoAnalyticsRows(
   const [post] = batch.ids;
   const days = new Map<number, Row>();
   for (const answer of answers) {
-    const field = VIDEO_METRICS[answer.variant!];
+    const field = VIDEO_METRICS[answer.variant ?? ""];
+    if (!field) throw systemError(`${answer.where}: no video metric named ${answer.variant}.`);
     for (const element of elementsOf(answer.body, "elements", answer.where)) {
       const { start, end } = timeRangeOf(element, "video analytics element", answer.where);
       if (typeof element.value !== "number") {
@@ -263,7 +268,10 @@ export function lookupRow(kind: string): (element: Row, context: RowContext) => 
     }
     const { name, ...rest } = element;
     const localized = isJsonObject(name) && isJsonObject(name.localized) ? name.localized : {};
-    const english = localized.en_US ?? Object.values(localized)[0] ?? name;
+    const englishLocale = "en_US" in localized
+      ? "en_US"
+      : Object.keys(localized).find((locale) => locale.startsWith("en_"));
+    const english = englishLocale ? localized[englishLocale] : undefined;
     return {
       ...rest,
       urn: typeof element.$URN === "string" ? element.$URN : `urn:li:${kind}:${element.id}`,
@@ -271,6 +279,17 @@ export function lookupRow(kind: string): (element: Row, context: RowContext) => 
       localizedName: name,
     };
   };
+}
+
+function failedId(id: string, status: number, where: string): ConnectorError {
+  const message = `LinkedIn's answer to ${where} has no result for ${id} (HTTP ${status}).`;
+  const error = status === 429 || status >= 500
+    ? transientError(`${message} The next sync asks again.`)
+    : status === 401 || status === 403
+    ? configError(`${message} The token or the member may not read this post.`)
+    : systemError(message);
+  error.status = status;
+  return error;
 }
 
 function perPost(element: Row, post: string, { organizationId, syncDate }: RowContext): Row {

@@ -8,11 +8,11 @@
  * @module
  */
 import type { Row } from "./answers.ts";
-import type { Scope } from "./client.ts";
+import type { Scope } from "./auth.ts";
 import { newestFirstCursor, snapshotDateCursor, windowCursor } from "./cursors.ts";
 import {
+  type ConnectionStream,
   type EndpointRequest,
-  type EndpointStream,
   type Feed,
   type RequestContext,
   requestOf,
@@ -54,9 +54,6 @@ import sharesSchema from "../schemas/shares.json" with { type: "json" };
 import totalFollowerCountSchema from "../schemas/total_follower_count.json" with { type: "json" };
 import ugcPostsSchema from "../schemas/ugc_posts.json" with { type: "json" };
 import videoAnalyticsSchema from "../schemas/video_analytics.json" with { type: "json" };
-
-export type * from "./definitions.ts";
-export { requestOf } from "./definitions.ts";
 
 const timeIntervals = ({ window, granularity }: RequestContext) =>
   window &&
@@ -111,6 +108,8 @@ const shareStatistics = {
  *
  * @example
  * ```ts
+ * import { requestOf } from "./definitions.ts";
+ *
  * requestOf(POSTS.endpoint, { organizationId: "1", granularity: "DAY", start: 0, count: 1 }).query;
  * // "q=author&author=urn%3Ali%3Aorganization%3A1&sortBy=LAST_MODIFIED&start=0&count=1"
  * ```
@@ -170,7 +169,7 @@ function lookup(
   path: string,
   schema: Row,
   scope?: Scope,
-): EndpointStream {
+): ConnectionStream {
   return {
     name,
     description: `LinkedIn's ${kind} codes with their English names, to read the ${kind} URNs ` +
@@ -351,6 +350,9 @@ export const STREAMS: readonly StreamDefinition[] = [
     partitions: {
       ...POSTS_SINCE_START,
       size: 1,
+      // Every video of LinkedIn's 12 months, whatever start_date says: an older video gets
+      // views in the window too. start_date bounds the days (the window) only.
+      since: (now) => statisticsStart(now, undefined),
       includes: (post: Row, since: number) => isVideo(post) && publishedSince(post, since),
       groupOf: (id) => postKind(id) === "ugcPost" ? "video" : undefined,
       accepts: "the urn:li:ugcPost: URNs of video posts (LinkedIn's video analytics take no " +

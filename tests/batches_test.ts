@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { batchesOf } from "../lib/batches.ts";
-import type { ParentBatches, Row } from "../lib/streams.ts";
+import type { ParentBatches, Row } from "../lib/definitions.ts";
 
 const FEED = {
   name: "items",

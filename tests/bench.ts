@@ -7,7 +7,8 @@
  * Scenarios:
  * 1. throughput: `ugc_posts` of 20 organizations at two sizes (10× apart), no latency;
  *    the connector against the floor on the larger size, and peak memory at both sizes;
- * 2. concurrency: every stream of 20 organizations with 50 ms of latency per request,
+ * 2. concurrency: every stream of 20 organizations (250 posts, 5 videos each) with 50 ms of
+ *    latency per request,
  *    at the default concurrency and one request at a time, and the requests it took
  *    against the minimum the API allows;
  * 3. start-up: `spec`, `check` and `discover`, median of 5 runs;
@@ -35,12 +36,13 @@ interface Measurement {
   code: number;
 }
 
-function organizations(postCount: number): SimOrganization[] {
+function organizations(postCount: number, videoPosts?: number): SimOrganization[] {
   return Array.from({ length: ORGANIZATIONS }, (_, index) => ({
     id: String(1_000_001 + index),
     name: `Benchmark Org ${index + 1}`,
     vanityName: `benchmark-org-${index + 1}`,
     postCount,
+    videoPosts,
   }));
 }
 
@@ -165,11 +167,15 @@ async function throughput(ws: Workspace): Promise<void> {
 
 async function concurrency(ws: Workspace): Promise<void> {
   console.log(
-    `\n2. Concurrency: all 11 streams, ${ORGANIZATIONS} organizations, 50 ms latency per request`,
+    `\n2. Concurrency: all 16 streams, ${ORGANIZATIONS} organizations of 250 posts and 5 videos, ` +
+      "50 ms latency per request",
   );
-  const sim = await LinkedInSimulator.start({ organizations: organizations(250), latencyMs: 50 });
+  const sim = await LinkedInSimulator.start({
+    organizations: organizations(250, 5),
+    latencyMs: 50,
+  });
   try {
-    const ids = organizations(250).map((org) => org.id);
+    const ids = organizations(250, 5).map((org) => org.id);
     const catalog = ws.file("all-catalog.json", catalogFor(undefined, "incremental"));
     const timings: Record<string, Measurement> = {};
     for (
@@ -189,12 +195,13 @@ async function concurrency(ws: Workspace): Promise<void> {
       timings["default concurrency"].seconds;
     console.log(`   speed-up over one request at a time: ${speedup.toFixed(1)}x (target >= 3x)`);
     // Per organization: 5 single-answer streams, 3 windows, 3 pages of 100 posts shared by the
-    // post streams, and per-post statistics for 50 posts of one URN kind at a time.
+    // post streams, per-post statistics for 50 posts of one URN kind at a time, social metadata
+    // for 50 posts at a time and 4 requests per video; once for the connection, 3 lookups.
     const postStatistics = ids.reduce((sum, id) => {
       const shares = sim.posts(id).filter((post) => String(post.id).includes(":share:")).length;
       return sum + Math.ceil(shares / 50) + Math.ceil((250 - shares) / 50);
     }, 0);
-    const minimum = ORGANIZATIONS * (5 + 3 + 3) + postStatistics;
+    const minimum = ORGANIZATIONS * (5 + 3 + 3 + 5 + 4 * 5) + postStatistics + 3;
     console.log(
       `   HTTP requests: ${timings["default concurrency"].requests} (minimum ${minimum})`,
     );

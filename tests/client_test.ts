@@ -404,6 +404,39 @@ Deno.test("client: 403 names the scope the endpoint needs", async () => {
   });
 });
 
+Deno.test("client: 403 for an optional scope or no scope says what to do without a page role", async () => {
+  const body = {
+    status: 403,
+    message: "Not enough permissions to access: industries.GET.20260801",
+  };
+  await withServer(() => json(403, body), async (baseUrl) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    const taxonomy = await assertConnectorErrorAsync(
+      client.get({ ...REQUEST, scope: "r_basicprofile", label: "stream lookup_industries" }),
+      "config_error",
+      "r_basicprofile",
+      "create a new token",
+      "invalidates the tokens created before",
+    );
+    assert.ok(!taxonomy.message.includes("ADMINISTRATOR"), taxonomy.message);
+    assert.equal(taxonomy.status, 403);
+    const feed = await assertConnectorErrorAsync(
+      client.get({ ...REQUEST, scope: "r_organization_social_feed", organizationId: "1" }),
+      "config_error",
+      "r_organization_social_feed",
+      "ADMINISTRATOR",
+    );
+    assert.equal(feed.status, 403);
+    const none = await assertConnectorErrorAsync(
+      client.get({ ...REQUEST, scope: undefined, label: "stream lookup_functions" }),
+      "config_error",
+      "LinkedIn product",
+    );
+    assert.ok(!none.message.includes("ADMINISTRATOR"), none.message);
+  });
+});
+
 Deno.test("client: 400 Invalid timeIntervals explains LinkedIn's date rules", async () => {
   const message = "Invalid timeIntervals: start must be within the last 12 months";
   await withServer(() => json(400, { status: 400, message }), async (baseUrl) => {
@@ -450,10 +483,17 @@ Deno.test("client: 404 and unexpected statuses", async () => {
       const { source } = fakeTokens(false, ["t"]);
       const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
       await assertConnectorErrorAsync(
-        client.get({ ...REQUEST, path: "/rest/organizations/404" }),
+        client.get({ ...REQUEST, path: "/rest/organizations/404", organizationId: "404" }),
         "config_error",
         "organization id",
       );
+      // A request about no organization gets no advice about organization ids.
+      const nothing = await assertConnectorErrorAsync(
+        client.get({ ...REQUEST, path: "/rest/functions/404", scope: undefined }),
+        "config_error",
+        "HTTP 404",
+      );
+      assert.ok(!nothing.message.includes("organization"), nothing.message);
       await assertConnectorErrorAsync(
         client.get({ ...REQUEST, path: "/rest/organizations/1" }),
         "system_error",

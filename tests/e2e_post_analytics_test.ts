@@ -173,7 +173,8 @@ Deno.test("post_social_metadata: api_tier standard on a Development-tier app fai
     assert.equal(errors[0].failure_type, "config_error");
     assert.match(errors[0].message, /api_tier is "standard"/);
     assert.match(errors[0].message, /BATCH_GET/);
-    assert.equal(sim.count("socialMetadata"), 0);
+    // One single call per organization told the refusal from a missing scope.
+    assert.equal(sim.count("socialMetadata"), 2);
     assert.equal(lastStatus(run.messages, "post_social_metadata"), "INCOMPLETE");
     assert.equal(lastStatus(run.messages, "post_statistics"), "COMPLETE");
   });
@@ -196,6 +197,9 @@ Deno.test("post_social_metadata: without r_organization_social_feed it fails, na
     assert.match(error.message, /create a new token/);
     assert.match(error.message, /invalidates the tokens created before/);
     assert.equal(errorsOf(run.messages).length, 1, "the other streams go on");
+    // Refused for the scope, not for the tier: nothing is said about tiers.
+    assert.doesNotMatch(error.message, /tier/);
+    assert.deepEqual(logsOf(run.messages, "INFO").filter((line) => /tier/.test(line)), []);
     assert.equal(lastStatus(run.messages, "post_social_metadata"), "INCOMPLETE");
     assert.equal(lastStatus(run.messages, "ugc_posts"), "COMPLETE");
     assert.equal(lastStatus(run.messages, "post_statistics"), "COMPLETE");
@@ -375,4 +379,37 @@ Deno.test("lookups: without r_basicprofile only lookup_industries fails, naming 
     assert.equal(lastStatus(run.messages, "lookup_seniorities"), "COMPLETE");
     assert.equal(lastStatus(run.messages, "lookup_industries"), "INCOMPLETE");
   });
+});
+
+Deno.test("requests: a full sync of every stream for a page of 60 posts and 5 videos costs what the README says", async () => {
+  for (const [apiTier, expected] of [["standard", 36], ["development", 95]] as const) {
+    await withSimulator(async (sim, workspace) => {
+      const run = await runRead(
+        workspace,
+        configFor(sim, { org_id: "1000001" }),
+        catalogFor(undefined, "incremental"),
+      );
+      assertOk(run);
+      // 5 single answers, 3 windows, 1 page of posts, per-post statistics for 2 URN kinds,
+      // social metadata (2 batches, or 60 single calls and the refused batch call), 4 × 5
+      // videos, and one page of each taxonomy.
+      assert.equal(
+        sim.count(),
+        expected,
+        `${apiTier}: ${sim.requests.map((r) => r.endpoint).join(", ")}`,
+      );
+      assert.equal(sim.count("videoAnalytics"), 20);
+      assert.equal(sim.count("postStatistics"), 2);
+      assert.equal(sim.count("socialMetadata"), apiTier === "standard" ? 0 : 60);
+    }, {
+      apiTier,
+      organizations: [{
+        id: "1000001",
+        name: "Sixty",
+        vanityName: "sixty",
+        postCount: 60,
+        videoPosts: 5,
+      }],
+    });
+  }
 });

@@ -77,6 +77,10 @@ class FakeLinkedIn implements ApiClient {
   developmentTier = false;
   /** Post URNs whose social metadata is not found (deleted posts). */
   gone = new Set<string>();
+  /** The token lacks the social metadata scope: batch and single calls get a 403. */
+  withoutScope = false;
+  /** Per-id statuses a batch answer reports in `errors`, and single calls answer with. */
+  failing = new Map<string, number>();
   #batches = new Map<string, number>();
 
   constructor(readonly postsByOrganization: Record<string, Row[]>) {}
@@ -127,21 +131,28 @@ class FakeLinkedIn implements ApiClient {
     if (request.path.startsWith("/rest/organizations/")) {
       return Promise.resolve({ id: Number(organizationId), localizedName: "Org" });
     }
+    const statusOf = (id: string) => this.gone.has(id) ? 404 : this.failing.get(id) ?? 200;
     if (request.path === "/rest/socialMetadata") {
-      if (this.developmentTier) return Promise.reject(refused(request.label, 403));
+      if (this.developmentTier || this.withoutScope) {
+        return Promise.reject(refused(request.label, 403));
+      }
       const ids = listOf(params.get("ids"));
-      const found = ids.filter((id) => !this.gone.has(id));
+      const found = ids.filter((id) => statusOf(id) === 200);
       return Promise.resolve({
         results: Object.fromEntries(found.map((id) => [id, socialMetadataOf(id)])),
-        statuses: Object.fromEntries(ids.map((id) => [id, this.gone.has(id) ? 404 : 200])),
+        statuses: Object.fromEntries(ids.map((id) => [id, statusOf(id)])),
         errors: Object.fromEntries(
-          ids.filter((id) => this.gone.has(id)).map((id) => [id, { status: 404 }]),
+          ids.filter((id) => statusOf(id) !== 200).map((id) => [id, { status: statusOf(id) }]),
         ),
       });
     }
     if (request.path.startsWith("/rest/socialMetadata/")) {
       const id = decodeURIComponent(request.path.slice("/rest/socialMetadata/".length));
-      if (this.gone.has(id)) return Promise.reject(refused(request.label, 404));
+      if (this.withoutScope) return Promise.reject(refused(request.label, 403));
+      if (statusOf(id) === 500) {
+        return Promise.reject(transientError(`${request.label} failed after 5 attempts`));
+      }
+      if (statusOf(id) !== 200) return Promise.reject(refused(request.label, statusOf(id)));
       return Promise.resolve(socialMetadataOf(id));
     }
     if (request.path === "/rest/videoAnalytics") {
@@ -576,7 +587,90 @@ Deno.test("engine: api_tier decides batch or single calls without asking LinkedI
   const [error] = result.errors("post_social_metadata");
   assert.equal(error.failure_type, "config_error");
   assert.match(error.message, /api_tier is "standard".*set api_tier to "development"/);
-  assert.equal(client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length, 0);
+  // One single call told the refusal from a missing scope.
+  assert.equal(client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length, 1);
+});
+
+Deno.test("engine: a batch 403 for a missing scope is the scope's error, with no talk of tiers", async () => {
+  for (const apiTier of [undefined, "standard"]) {
+    const client = new FakeLinkedIn({ "1": posts(80), "2": posts(20) });
+    client.withoutScope = true;
+    const result = await read(client, { post_social_metadata: "full_refresh" }, {
+      organizations: ["1", "2"],
+      config: { apiTier },
+    });
+    assert.deepEqual(result.failed, ["post_social_metadata"]);
+    const errors = result.errors("post_social_metadata");
+    assert.equal(errors.length, 2);
+    for (const error of errors) {
+      assert.match(error.message, /^LinkedIn denied access/);
+      assert.doesNotMatch(error.message, /tier/);
+    }
+    assert.deepEqual(result.logs("INFO"), []);
+    // One batch call and one single call per organization, no more.
+    assert.equal(client.count("/rest/socialMetadata"), 2);
+    assert.equal(
+      client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length,
+      2,
+    );
+  }
+});
+
+Deno.test("engine: a post failing inside a batch answer fails the organization, no gap", async () => {
+  const client = new FakeLinkedIn({ "1": posts(60), "2": posts(5) });
+  client.failing = new Map([[String(posts(60)[55].id), 500]]);
+  const result = await read(client, { post_social_metadata: "incremental" }, {
+    organizations: ["1", "2"],
+  });
+  assert.deepEqual(result.failed, ["post_social_metadata"]);
+  const [error] = result.errors("post_social_metadata");
+  assert.equal(error.failure_type, "transient_error");
+  assert.ok(error.message.includes(`${posts(60)[55].id} (HTTP 500)`), error.message);
+  // The first batch of organization 1 was fine; the second failed whole; organization 2 is read.
+  const mine = (id: string) =>
+    result.records("post_social_metadata").filter((r) => r.organizationId === id).length;
+  assert.equal(mine("1"), 50);
+  assert.equal(mine("2"), 5);
+  assert.deepEqual(result.states("post_social_metadata").at(-1), {
+    organizations: { "2": { snapshotDate: TODAY } },
+  });
+});
+
+Deno.test("engine: one at a time until LinkedIn answers, then the rest of the batch at once", async () => {
+  const client = new FakeLinkedIn({ "1": posts(10) });
+  client.developmentTier = true;
+  // The first two posts are gone: each is asked alone, then the third is answered.
+  client.gone = new Set([String(posts(10)[0].id), String(posts(10)[1].id)]);
+  let inFlight = 0;
+  let most = 0;
+  const get = client.get.bind(client);
+  client.get = async (request) => {
+    most = Math.max(most, ++inFlight);
+    const isFirstThree = posts(3).some((p) =>
+      request.path.endsWith(encodeURIComponent(String(p.id)))
+    );
+    if (isFirstThree) assert.equal(inFlight, 1, "the first ids are asked alone");
+    try {
+      return await get(request);
+    } finally {
+      inFlight--;
+    }
+  };
+  const result = await read(client, { post_social_metadata: "full_refresh" });
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.records("post_social_metadata").length, 8);
+  assert.ok(most > 1, "the rest went at once");
+  assert.equal(result.logs("INFO").length, 1);
+});
+
+Deno.test("engine: a single call failing with anything but 404 fails the organization", async () => {
+  const client = new FakeLinkedIn({ "1": posts(10) });
+  client.developmentTier = true;
+  client.failing = new Map([[String(posts(10)[6].id), 500]]);
+  const result = await read(client, { post_social_metadata: "full_refresh" });
+  assert.deepEqual(result.failed, ["post_social_metadata"]);
+  assert.equal(result.errors("post_social_metadata")[0].failure_type, "transient_error");
+  assert.equal(result.records("post_social_metadata").length, 0, "no partial batch");
 });
 
 Deno.test("engine: a post LinkedIn no longer has gets no record and one warning", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FeedPass, type FeedWants, type Subscription } from "../lib/feeds.ts";
-import type { Feed, Row } from "../lib/streams.ts";
+import type { Feed, Row } from "../lib/definitions.ts";
 
 const FEED: Feed = {
   name: "posts",

@@ -145,6 +145,30 @@ Deno.test("records: social metadata counts each reaction type, 0 for a type left
   assert.deepEqual(missing, new Map([["urn:li:share:3", 404]]));
 });
 
+Deno.test("records: a post of a batch that failed in LinkedIn's answer is an error, not a gap", () => {
+  const batch: Batch = { group: "post", ids: ["urn:li:share:1", "urn:li:share:2"] };
+  const failing = (status: number) => ({
+    results: { "urn:li:share:1": { entity: "urn:li:share:1" } },
+    statuses: { "urn:li:share:1": 200, "urn:li:share:2": status },
+    errors: { "urn:li:share:2": { status, message: "…" } },
+  });
+  for (
+    const [status, kind] of [[500, "transient_error"], [429, "transient_error"], [
+      403,
+      "config_error",
+    ], [400, "system_error"]] as const
+  ) {
+    const error = assertConnectorError(
+      () => socialMetadataRows([answer(failing(status))], batch, CONTEXT),
+      kind,
+      "urn:li:share:2",
+      `HTTP ${status}`,
+      WHERE,
+    );
+    assert.equal(error.status, status);
+  }
+});
+
 Deno.test("records: social metadata asked one post per request reads each answer as the element", () => {
   const batch: Batch = { group: "post", ids: ["urn:li:share:1", "urn:li:share:2"] };
   const element = {
@@ -243,6 +267,11 @@ Deno.test("records: video analytics merge the four metrics into one record per d
     "system_error",
     "numeric value",
   );
+  assertConnectorError(
+    () => videoAnalyticsRows([answer({ elements: [] }, { variant: "LIKES" })], batch, CONTEXT),
+    "system_error",
+    "LIKES",
+  );
 });
 
 Deno.test("records: a taxonomy entry gets its URN, id and English name", () => {
@@ -259,10 +288,16 @@ Deno.test("records: a taxonomy entry gets its URN, id and English name", () => {
       localizedName: name,
     },
   );
-  // Without $URN the URN is built from the id; without en_US another locale's name is used.
+  // Without $URN the URN is built from the id; the name is English or none.
+  const british = toRow(
+    { id: 6, name: { localized: { de_DE: "D", en_GB: "Technology" } } },
+    CONTEXT,
+  );
+  assert.equal(british.urn, "urn:li:industry:6");
+  assert.equal(british.name, "Technology");
   const german = toRow({ id: 6, name: { localized: { de_DE: "Technologie" } } }, CONTEXT);
-  assert.equal(german.urn, "urn:li:industry:6");
-  assert.equal(german.name, "Technologie");
+  assert.equal(german.name, null);
+  assert.deepEqual(german.localizedName, { localized: { de_DE: "Technologie" } });
   assert.equal(toRow({ id: 7 }, CONTEXT).name, null);
   assertConnectorError(() => toRow({ id: "4" }, CONTEXT), "system_error", "integer id");
 });

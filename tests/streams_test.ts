@@ -7,19 +7,17 @@ import {
   type Answer,
   type Batch,
   type BatchStream,
-  checkRequests,
+  type ConnectionStream,
   type Endpoint,
   type EndpointStream,
   type FeedStream,
-  POSTS as POSTS_FEED,
   type RequestContext,
   requestOf,
   type Row,
   type RowContext,
   type StreamDefinition,
-  streamNamed,
-  STREAMS,
-} from "../lib/streams.ts";
+} from "../lib/definitions.ts";
+import { checkRequests, POSTS as POSTS_FEED, streamNamed, STREAMS } from "../lib/streams.ts";
 import { assertConnectorError } from "./assertions.ts";
 import { STREAM_NAMES } from "./harness.ts";
 
@@ -512,7 +510,7 @@ Deno.test("streams: the lookups page through LinkedIn's taxonomies for the whole
     lookup_industries: "/rest/industryTaxonomyVersions/DEFAULT/industries",
   };
   for (const name of LOOKUPS) {
-    const stream = streamNamed(name) as EndpointStream;
+    const stream = streamNamed(name) as ConnectionStream;
     assert.equal(stream.partitions, "connection");
     assert.equal(stream.pageSize, 100);
     assert.equal(stream.incremental, undefined);
@@ -597,6 +595,22 @@ Deno.test("streams: the definition type rejects combinations the engine cannot r
     incremental: POSTS_FEED_CURSOR,
   });
   const neither = shape({ ...described, partitions: "organizations", toRow });
+  const incrementalConnection = shape({
+    ...described,
+    partitions: "connection",
+    endpoint,
+    extract: "elements",
+    toRow,
+    incremental: windowCursor("timeRangeEnd"),
+  });
+  const singleWithVariants = shape({
+    ...described,
+    partitions: batches,
+    endpoint,
+    single: endpoint,
+    variants: ["A", "B"],
+    rows,
+  });
   const both = shape({
     ...described,
     partitions: "organizations",
@@ -617,7 +631,11 @@ Deno.test("streams: the definition type rejects combinations the engine cannot r
   const e: StreamDefinition = neither;
   // @ts-expect-error: ... and not both.
   const f: StreamDefinition = both;
-  assert.equal([a, b, c, d, e, f].length, 6);
+  // @ts-expect-error: the connection has no organizations to keep cursors for.
+  const g: StreamDefinition = incrementalConnection;
+  // @ts-expect-error: one id at a time is one request per id, not one per variant.
+  const h: StreamDefinition = singleWithVariants;
+  assert.equal([a, b, c, d, e, f, g, h].length, 8);
   // The same shapes with the cursor each one can honour are accepted.
   const right: StreamDefinition[] = [
     {

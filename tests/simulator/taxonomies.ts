@@ -105,6 +105,15 @@ const URN_TYPES: Record<TaxonomyName, string> = {
   industries: "industry",
 };
 
+/** The URNs of codes of a taxonomy; a code it does not have is an error in the simulator. */
+export function taxonomyUrns(name: TaxonomyName, ids: number[]): string[] {
+  const known = new Set(taxonomyElements(name, false).map((element) => element.id));
+  return ids.map((id) => {
+    if (!known.has(id)) throw new Error(`${name} has no code ${id}`);
+    return `urn:li:${URN_TYPES[name]}:${id}`;
+  });
+}
+
 /** A route handler serving one page of `name`. */
 export function taxonomyRoute(name: TaxonomyName): (ctx: RequestContext) => Json {
   return (ctx) => {

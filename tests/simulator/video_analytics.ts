@@ -1,7 +1,8 @@
 /**
  * Video analytics: `videoAnalytics?q=entity&entity=<ugcPost urn>&type=<metric>&aggregation=…`,
  * one metric per call, by UTC day, by 7-day bucket or in total. Days without activity are left
- * out, as are days that have not ended; views and viewers are gone after 6 months.
+ * out, as are days that have not ended; views, viewers and time watched for views are gone
+ * after 6 months.
  *
  * @module
  */
@@ -25,8 +26,15 @@ const METRICS: readonly VideoMetric[] = [
 ];
 const AGGREGATIONS = ["DAY", "WEEK", "ALL"] as const;
 type Aggregation = (typeof AGGREGATIONS)[number];
-/** The metrics LinkedIn documents as not available after 6 months. */
-const SIX_MONTH_METRICS: readonly VideoMetric[] = ["VIDEO_VIEW", "VIEWER"];
+/**
+ * The metrics LinkedIn documents as kept for 6 months: views and viewers "not available after
+ * 6 months", time watched for views "available for six months".
+ */
+const SIX_MONTH_METRICS: readonly VideoMetric[] = [
+  "VIDEO_VIEW",
+  "VIEWER",
+  "TIME_WATCHED_FOR_VIDEO_VIEWS",
+];
 const WEEK_MS = 7 * DAY_MS;
 // The docs say DAY and WEEK are limited without a timeRange once a video has more than ten
 // days or weeks of records; the rest of the sentence is unread. Here: the last ten buckets.
@@ -59,7 +67,7 @@ export function videoAnalyticsRoute(ctx: RequestContext, state: SimState): Json 
 /**
  * The value of `type` for the video post `index` on the UTC day starting `day`, or undefined
  * when LinkedIn leaves the day out: no activity, before the publication day, not ended yet, or
- * (views and viewers) older than 6 calendar months. Values of a day never change.
+ * (views, viewers, time watched for views) older than 6 calendar months. Values of a day never change.
  */
 export function videoDayValue(
   state: SimState,
