@@ -195,9 +195,11 @@ class Run {
   batchesRefused(refusal: ConnectorError, where: string, items: string): void {
     if (this.context.config.apiTier === "standard") {
       const error = configError(
-        `${refusal.message} Batch calls were refused although api_tier is "standard": if the ` +
-          "app is on LinkedIn's Development tier, which allows no batch calls, set api_tier to " +
-          '"development" or leave it empty.',
+        `LinkedIn refused a batch call (${where}, HTTP 403) but answered the same question ` +
+          `asked for one id, although api_tier is "standard": the app is on LinkedIn's ` +
+          'Development tier, which allows no batch calls. Set api_tier to "development", or ' +
+          "leave it empty.",
+        refusal.message,
       );
       error.status = refusal.status;
       throw error;

@@ -172,7 +172,10 @@ Deno.test("post_social_metadata: api_tier standard on a Development-tier app fai
     assert.equal(errors.length, 2, "one per organization");
     assert.equal(errors[0].failure_type, "config_error");
     assert.match(errors[0].message, /api_tier is "standard"/);
-    assert.match(errors[0].message, /BATCH_GET/);
+    assert.match(errors[0].message, /Set api_tier to "development"/);
+    assert.doesNotMatch(errors[0].message, /scope/);
+    // LinkedIn's own answer stays in the internal message.
+    assert.match(errors[0].internal_message, /BATCH_GET/);
     // One single call per organization told the refusal from a missing scope.
     assert.equal(sim.count("socialMetadata"), 2);
     assert.equal(lastStatus(run.messages, "post_social_metadata"), "INCOMPLETE");

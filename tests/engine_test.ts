@@ -586,7 +586,7 @@ Deno.test("engine: api_tier decides batch or single calls without asking LinkedI
   assert.deepEqual(result.failed, ["post_social_metadata"]);
   const [error] = result.errors("post_social_metadata");
   assert.equal(error.failure_type, "config_error");
-  assert.match(error.message, /api_tier is "standard".*set api_tier to "development"/);
+  assert.match(error.message, /api_tier is "standard".*Set api_tier to "development"/);
   // One single call told the refusal from a missing scope.
   assert.equal(client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length, 1);
 });
