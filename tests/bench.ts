@@ -17,7 +17,13 @@
  *
  * @module
  */
-import { catalogFor, COMPILE_PERMISSIONS, configFor, Workspace } from "./harness.ts";
+import {
+  catalogFor,
+  COMPILE_PERMISSIONS,
+  configFor,
+  postStatisticsRequests,
+  Workspace,
+} from "./harness.ts";
 import { LinkedInSimulator, type SimOrganization } from "./simulator/mod.ts";
 
 const root = new URL("..", import.meta.url);
@@ -197,10 +203,7 @@ async function concurrency(ws: Workspace): Promise<void> {
     // Per organization: 5 single-answer streams, 3 windows, 3 pages of 100 posts shared by the
     // post streams, per-post statistics for 50 posts of one URN kind at a time, social metadata
     // for 50 posts at a time and 4 requests per video; once for the connection, 3 lookups.
-    const postStatistics = ids.reduce((sum, id) => {
-      const shares = sim.posts(id).filter((post) => String(post.id).includes(":share:")).length;
-      return sum + Math.ceil(shares / 50) + Math.ceil((250 - shares) / 50);
-    }, 0);
+    const postStatistics = ids.reduce((sum, id) => sum + postStatisticsRequests(sim.posts(id)), 0);
     const minimum = ORGANIZATIONS * (5 + 3 + 3 + 5 + 4 * 5) + postStatistics + 3;
     console.log(
       `   HTTP requests: ${timings["default concurrency"].requests} (minimum ${minimum})`,
@@ -244,9 +247,8 @@ async function requestBudget(ws: Workspace): Promise<void> {
       // per URN kind, social metadata (50 a batch, or one per post and the refused batch call on
       // Development tier), 4 per video, and one page of each taxonomy.
       const posts = sim.posts(page.id);
-      const shares = posts.filter((post) => String(post.id).includes(":share:")).length;
       const expected = 5 + 3 + (Math.floor(posts.length / 100) + 1) +
-        Math.ceil(shares / 50) + Math.ceil((posts.length - shares) / 50) +
+        postStatisticsRequests(posts) +
         (tier === "standard" ? Math.ceil(posts.length / 50) : posts.length + 1) +
         4 * sim.videoPosts(page.id).length + 3;
       console.log(

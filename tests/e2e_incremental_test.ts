@@ -23,6 +23,7 @@ import {
   statusesOf,
   TIME_BOUND_ENDPOINTS,
   TIME_BOUND_STREAMS,
+  utcDate,
   withSimulator,
 } from "./harness.ts";
 import type { LinkedInSimulator, RecordedRequest, SimOrganization } from "./simulator/mod.ts";
@@ -105,7 +106,6 @@ const twelveMonthsBack = (now: number) => {
   const lastDay = new Date(Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth() + 1, 0)).getUTCDate();
   return Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth(), Math.min(d.getUTCDate(), lastDay));
 };
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A stream's records of one organization are exactly the whole buckets of `window`. */
 function assertBuckets(rows: Json[], window: Window, where: string): void {
@@ -117,7 +117,7 @@ function assertBuckets(rows: Json[], window: Window, where: string): void {
     const end = row.timeRangeEnd as number;
     assert.equal(start, expected, `${where}: buckets are contiguous from the window start`);
     assert.equal(end, window.granularity === "DAY" ? start + DAY : nextMonth(start), where);
-    assert.equal(row.date, isoDate(start), where);
+    assert.equal(row.date, utcDate(start), where);
     assert.deepEqual(row.timeRange, { start, end }, where);
     expected = end;
   }
@@ -127,7 +127,7 @@ function assertBuckets(rows: Json[], window: Window, where: string): void {
 Deno.test("time-bound DAY: clamped 400-day start, one whole-day window per stream and organization, then the lookback only", async () => {
   await withSimulator(async (sim, workspace) => {
     const organizations = [ORG, OTHER_ORG];
-    const startDate = isoDate(Date.now() - 400 * DAY);
+    const startDate = utcDate(Date.now() - 400 * DAY);
     const config = configFor(sim, {
       org_id: undefined,
       org_ids: organizations,
@@ -208,7 +208,7 @@ Deno.test("time-bound DAY: clamped 400-day start, one whole-day window per strea
 Deno.test("time-bound MONTH: whole calendar months up to the current one, then the lookback month", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = configFor(sim, {
-      start_date: isoDate(Date.now() - 400 * DAY),
+      start_date: utcDate(Date.now() - 400 * DAY),
       time_granularity_type: "MONTH",
     });
     const catalog = catalogFor(TIME_BOUND_STREAMS, "incremental");

@@ -16,11 +16,14 @@ import {
   lastStatus,
   logsOf,
   type Message,
+  oldestStatisticsDay,
   ORG,
   OTHER_ORG,
+  postsSince,
   recordsOf,
   runRead,
   statesOf,
+  utcDate,
   withSimulator,
 } from "./harness.ts";
 import type { LinkedInSimulator, SimulatorOptions } from "./simulator/mod.ts";
@@ -28,7 +31,6 @@ import type { LinkedInSimulator, SimulatorOptions } from "./simulator/mod.ts";
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
-const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const METRICS: Record<string, string> = {
   VIDEO_VIEW: "videoViews",
   VIEWER: "viewers",
@@ -45,12 +47,8 @@ const REACTIONS: Record<string, string> = {
 };
 
 /** The posts of an organization published in the last 12 months, newest modification first. */
-function recentPosts(sim: LinkedInSimulator, organizationId: string, now: number): Json[] {
-  const back = new Date(now);
-  back.setUTCFullYear(back.getUTCFullYear() - 1);
-  const since = Math.ceil(back.getTime() / DAY) * DAY;
-  return sim.posts(organizationId).filter((post) => (post.publishedAt as number) >= since);
-}
+const recentPosts = (sim: LinkedInSimulator, organizationId: string, now: number): Json[] =>
+  postsSince(sim, organizationId, oldestStatisticsDay(now));
 
 /** The record `post_social_metadata` should have for a post, from what the simulator serves. */
 function expectedSocialMetadata(

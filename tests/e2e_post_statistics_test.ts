@@ -19,12 +19,16 @@ import {
   lastStatus,
   logsOf,
   type Message,
+  oldestStatisticsDay,
   ORG,
   OTHER_ORG,
   parseMessages,
+  postsSince,
+  postStatisticsRequests,
   recordsOf,
   runRead,
   statesOf,
+  utcDate,
   withSimulator,
   ZERO_SHARE_STATISTICS,
 } from "./harness.ts";
@@ -38,20 +42,6 @@ const ORGANIZATIONS: SimOrganization[] = [
   { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 260, postSpanDays: 500 },
   { id: OTHER_ORG, name: "Acme", vanityName: "acme", postCount: 70, postSpanDays: 500 },
 ];
-
-const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** The start of the oldest UTC day LinkedIn serves statistics for: 12 months back, rounded up. */
-function oldestDay(now: number): number {
-  const back = new Date(now);
-  back.setUTCFullYear(back.getUTCFullYear() - 1);
-  return Math.ceil(back.getTime() / DAY) * DAY;
-}
-
-/** The posts of an organization published on or after `since`, newest modification first. */
-function postsSince(sim: LinkedInSimulator, organizationId: string, since: number): Json[] {
-  return sim.posts(organizationId).filter((post) => (post.publishedAt as number) >= since);
-}
 
 /** The record the connector should emit for a post: LinkedIn's element, or zeros. */
 function expectedRecord(
@@ -80,9 +70,6 @@ function listsOf(request: RecordedRequest): Record<string, string[]> {
   return lists;
 }
 
-/** How many requests `n` ids cost at 50 a request. */
-const batches = (n: number) => Math.ceil(n / 50);
-
 /** The number of posts pages a pass reads to reach the first post modified before `since`. */
 function pagesUntil(sim: LinkedInSimulator, organizationId: string, since: number): number {
   const posts = sim.posts(organizationId);
@@ -100,7 +87,7 @@ Deno.test("post_statistics: every post of the last 12 months, LinkedIn's values,
     const run = await runRead(workspace, config, catalogFor(["post_statistics"], "incremental"));
     assertOk(run);
     const date = utcDate(run.startedAt);
-    const since = oldestDay(run.startedAt);
+    const since = oldestStatisticsDay(run.startedAt);
     for (const organizationId of [ORG, OTHER_ORG]) {
       const posts = postsSince(sim, organizationId, since);
       const older = sim.posts(organizationId).length - posts.length;
@@ -123,8 +110,7 @@ Deno.test("post_statistics: every post of the last 12 months, LinkedIn's values,
       const requests = sim.requests.filter((r) =>
         r.endpoint === "postStatistics" && r.query.includes(`organization%3A${organizationId}`)
       );
-      const shares = posts.filter((post) => post.id.startsWith("urn:li:share:")).length;
-      assert.equal(requests.length, batches(shares) + batches(posts.length - shares));
+      assert.equal(requests.length, postStatisticsRequests(posts));
       for (const request of requests) {
         const lists = Object.entries(listsOf(request));
         assert.equal(lists.length, 1, request.query);
@@ -173,7 +159,7 @@ Deno.test("post_statistics: the posts are read once for ugc_posts, shares and po
       assert.deepEqual(mine("shares").map((r) => r.id), all.slice(0, 50).map((post) => post.id));
       assert.equal(
         mine("post_statistics").length,
-        postsSince(sim, organizationId, oldestDay(run.startedAt)).length,
+        postsSince(sim, organizationId, oldestStatisticsDay(run.startedAt)).length,
       );
     }
     for (const stream of streams) assert.equal(lastStatus(run.messages, stream), "COMPLETE");
@@ -193,7 +179,7 @@ Deno.test("post_statistics: the posts are read once for ugc_posts, shares and po
         sim.requests.filter((r) =>
           r.endpoint === "posts" && r.query.includes(`organization%3A${organizationId}`)
         ).length,
-        pagesUntil(sim, organizationId, oldestDay(next.startedAt)),
+        pagesUntil(sim, organizationId, oldestStatisticsDay(next.startedAt)),
       );
     }
   }, { organizations: ORGANIZATIONS });
@@ -236,7 +222,10 @@ Deno.test("post_statistics: a failed request gives no zeros; the organization en
     assert.equal(refused.length, 5);
     // The other organization and the other stream are complete.
     const other = recordsByOrganization(run.messages, OTHER_ORG);
-    assert.equal(other.length, postsSince(sim, OTHER_ORG, oldestDay(run.startedAt)).length);
+    assert.equal(
+      other.length,
+      postsSince(sim, OTHER_ORG, oldestStatisticsDay(run.startedAt)).length,
+    );
     assert.equal(lastStatus(run.messages, "post_statistics"), "INCOMPLETE");
     assert.equal(lastStatus(run.messages, "ugc_posts"), "COMPLETE");
     assert.equal(
@@ -312,7 +301,7 @@ Deno.test("post_statistics: start_date picks the posts; one before 12 months is 
 
     const old = await runRead(workspace, configFor(sim, { start_date: "2020-01-01" }), catalog);
     assertOk(old);
-    const oldest = oldestDay(old.startedAt);
+    const oldest = oldestStatisticsDay(old.startedAt);
     assert.deepEqual(logsOf(old.messages, "WARN"), [
       `stream post_statistics, organization ${ORG}: LinkedIn serves statistics for about 12 ` +
       `months only, so reading starts on ${utcDate(oldest)} instead of 2020-01-01.`,

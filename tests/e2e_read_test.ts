@@ -16,6 +16,7 @@ import {
   type Message,
   ORG,
   OTHER_ORG,
+  postStatisticsRequests,
   recordsOf,
   type Run,
   runRead,
@@ -252,10 +253,7 @@ Deno.test("full read of every stream: statuses, states, values, requests and hea
     // The minimum of requests: one per lifetime stream, one window per time-bound stream,
     // 250 posts in three pages of 100 (shared by ugc_posts, shares and post_statistics), and
     // per-post statistics for 50 posts of one kind at a time.
-    const shareCount = posts.filter((post) =>
-      String((post as Json).id).startsWith("urn:li:share:")
-    ).length;
-    const postStatistics = Math.ceil(shareCount / 50) + Math.ceil((250 - shareCount) / 50);
+    const postStatistics = postStatisticsRequests(posts);
     const videos = sim.videoPosts(ORG).filter((urn) => urn.startsWith("urn:li:ugcPost:")).length;
     assert.deepEqual(
       Object.fromEntries(

@@ -81,6 +81,31 @@ export const ZERO_SHARE_STATISTICS: Readonly<Record<string, number>> = {
   engagement: 0,
 };
 
+/** The UTC calendar date (`YYYY-MM-DD`) of an epoch-ms instant. */
+export const utcDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The start of the oldest UTC day LinkedIn serves statistics for: 12 months back, rounded up. */
+export function oldestStatisticsDay(now: number): number {
+  const back = new Date(now);
+  back.setUTCFullYear(back.getUTCFullYear() - 1);
+  return Math.ceil(back.getTime() / DAY) * DAY;
+}
+
+/** The posts of an organization published on or after `since`, newest modification first. */
+export function postsSince(
+  sim: LinkedInSimulator,
+  organizationId: string,
+  since: number,
+): Record<string, unknown>[] {
+  return sim.posts(organizationId).filter((post) => (post.publishedAt as number) >= since);
+}
+
+/** The per-post statistics requests `posts` cost: 50 URNs of one kind a request. */
+export function postStatisticsRequests(posts: readonly Record<string, unknown>[]): number {
+  const shares = posts.filter((post) => String(post.id).startsWith("urn:li:share:")).length;
+  return Math.ceil(shares / 50) + Math.ceil((posts.length - shares) / 50);
+}
+
 /**
  * The runtime flags of the compile task (`--allow-*`, `--deny-*`, `--no-prompt`, `--v8-flags`),
  * read from deno.json, so tests run the program as the binary runs.
