@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { systemError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
+import { malformedAnswer } from "./outcomes.ts";
 
 /** A record or an element of an answer: a JSON object. */
 export type Row = Record<string, unknown>;
@@ -27,16 +27,16 @@ export type Extract = "body" | "elements";
 export function elementsOf(body: unknown, extract: Extract, where: string): Row[] {
   if (extract === "body") {
     if (!isJsonObject(body)) {
-      throw systemError(`LinkedIn's answer to ${where} is not a JSON object.`);
+      throw malformedAnswer(where, "it is not a JSON object");
     }
     return [body];
   }
   const elements = isJsonObject(body) ? body.elements : undefined;
   if (!Array.isArray(elements)) {
-    throw systemError(`LinkedIn's answer to ${where} has no "elements" array.`);
+    throw malformedAnswer(where, 'it has no "elements" array');
   }
   if (!elements.every(isJsonObject)) {
-    throw systemError(`LinkedIn's answer to ${where} has an element that is not an object.`);
+    throw malformedAnswer(where, "an element is not an object");
   }
   return elements;
 }
@@ -78,7 +78,7 @@ export interface BatchResults {
 export function batchResults(body: unknown, ids: readonly string[], where: string): BatchResults {
   const results = isJsonObject(body) ? body.results : undefined;
   if (!isJsonObject(results) || !Object.values(results).every(isJsonObject)) {
-    throw systemError(`LinkedIn's answer to ${where} has no "results" object of objects.`);
+    throw malformedAnswer(where, 'it has no "results" object of objects');
   }
   const statuses = isJsonObject(body) && isJsonObject(body.statuses) ? body.statuses : {};
   const errors = isJsonObject(body) && isJsonObject(body.errors) ? body.errors : {};

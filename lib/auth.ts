@@ -1,13 +1,15 @@
 /**
  * Bearer tokens for the client, and the OAuth scopes they carry: a configured access
  * token, or one obtained from LinkedIn's token endpoint with a refresh token and reused
- * for the whole run.
+ * for the whole run; what LinkedIn says about a token when asked (introspection).
  *
  * @module
  */
 import type { Credentials } from "./config.ts";
-import { configError, isConfigError, systemError } from "./errors.ts";
-import { type HttpOptions, linkedInMessage, send } from "./http.ts";
+import { isConfigError } from "./errors.ts";
+import { type HttpOptions, send } from "./http.ts";
+import { oauthAnswerError } from "./outcomes.ts";
+import { DAY_MS } from "./windows.ts";
 
 /** The OAuth scope an endpoint needs. */
 export type Scope =
@@ -31,6 +33,16 @@ export const NEEDS_PAGE_ROLE: Record<Scope, boolean> = {
   r_basicprofile: false,
 };
 
+/** What LinkedIn's token endpoint answered to a refresh, beyond the access token. */
+export interface Grant {
+  /** When the access token expires (epoch ms), if LinkedIn said. */
+  accessTokenExpiresAt?: number;
+  /** When the refresh token expires (epoch ms), from `refresh_token_expires_in`. */
+  refreshTokenExpiresAt?: number;
+  /** The refresh token LinkedIn returned, when it differs from the one sent. */
+  newRefreshToken?: string;
+}
+
 /** Gives the client a bearer token and, where possible, a fresh one on demand. */
 export interface TokenSource {
   /** True when a rejected token can be replaced (OAuth). */
@@ -53,7 +65,9 @@ const REFRESH_TOKEN_HELP =
 
 /**
  * Creates the token source for the configured credentials; every token it
- * obtains is passed to `onSecret` so output can redact it.
+ * obtains is passed to `onSecret` so output can redact it, and what each refresh
+ * answered beyond it to `onGrant`. A refresh token LinkedIn replaces is used for the
+ * refreshes that follow.
  *
  * @example
  * ```ts
@@ -69,6 +83,7 @@ export function tokenSource(
   oauthBaseUrl: string,
   http: HttpOptions,
   onSecret: (secret: string) => void,
+  onGrant: (grant: Grant) => void = () => {},
 ): TokenSource {
   if (credentials.kind === "access_token") {
     return {
@@ -80,11 +95,19 @@ export function tokenSource(
     };
   }
   let current: Promise<string> | undefined;
+  let refreshToken = credentials.refreshToken;
   const mint = () => {
-    const minted = refreshAccessToken(credentials, oauthBaseUrl, http).then((token) => {
-      onSecret(token);
-      return token;
-    });
+    const minted = refreshAccessToken({ ...credentials, refreshToken }, oauthBaseUrl, http).then(
+      ({ token, grant }) => {
+        onSecret(token);
+        if (grant.newRefreshToken) {
+          onSecret(grant.newRefreshToken);
+          refreshToken = grant.newRefreshToken;
+        }
+        onGrant(grant);
+        return token;
+      },
+    );
     // A refused grant stays refused for the whole run; anything else may be tried again.
     minted.catch((error) => {
       if (!isConfigError(error) && current === minted) current = undefined;
@@ -111,7 +134,7 @@ async function refreshAccessToken(
   credentials: Extract<Credentials, { kind: "oauth" }>,
   oauthBaseUrl: string,
   http: HttpOptions,
-): Promise<string> {
+): Promise<{ token: string; grant: Grant }> {
   const form = new URLSearchParams({
     grant_type: "refresh_token",
     refresh_token: credentials.refreshToken,
@@ -129,17 +152,131 @@ async function refreshAccessToken(
     label,
   }, http);
   const body = response.body as Record<string, unknown> | undefined;
-  if (response.status === 200 && typeof body?.access_token === "string") return body.access_token;
-  const says = linkedInMessage(body) ?? `HTTP ${response.status}`;
-  const code = typeof body?.error === "string" ? body.error : undefined;
-  if (code === "invalid_client" || response.status === 401) {
-    throw configError(
-      `LinkedIn rejected the client_id or client_secret during ${label} ("${says}"). ` +
-        "Copy both again from your app's Auth tab at https://www.linkedin.com/developers/apps.",
-    );
+  if (response.status !== 200 || typeof body?.access_token !== "string") {
+    throw oauthAnswerError(response, label, REFRESH_TOKEN_HELP);
   }
-  if (response.status === 400) {
-    throw configError(`LinkedIn refused ${label} ("${says}"). ${REFRESH_TOKEN_HELP}`);
+  const now = Date.now();
+  const at = (seconds: unknown) =>
+    typeof seconds === "number" && seconds > 0 ? now + seconds * 1000 : undefined;
+  const returned = body.refresh_token;
+  return {
+    token: body.access_token,
+    grant: {
+      accessTokenExpiresAt: at(body.expires_in),
+      refreshTokenExpiresAt: at(body.refresh_token_expires_in),
+      newRefreshToken: typeof returned === "string" && returned !== "" &&
+          returned !== credentials.refreshToken
+        ? returned
+        : undefined,
+    },
+  };
+}
+
+/** What LinkedIn says about an access token. */
+export interface Introspection {
+  active: boolean;
+  /** "active", "expired" or "revoked". */
+  status?: string;
+  /** When the token expires (epoch ms). */
+  expiresAt?: number;
+  /** The scopes granted (3-legged tokens only). */
+  scopes?: string[];
+}
+
+/**
+ * Asks LinkedIn about an access token (`POST /oauth/v2/introspectToken`) with the
+ * app's client id and secret.
+ *
+ * @example
+ * ```ts
+ * import type { HttpOptions } from "./http.ts";
+ *
+ * declare const http: HttpOptions;
+ * const credentials = { kind: "oauth", clientId: "id", clientSecret: "s", refreshToken: "r" } as const;
+ * const { scopes } = await introspect(credentials, "https://www.linkedin.com", "token", http);
+ * ```
+ */
+export async function introspect(
+  credentials: Extract<Credentials, { kind: "oauth" }>,
+  oauthBaseUrl: string,
+  token: string,
+  http: HttpOptions,
+): Promise<Introspection> {
+  const label = "the token introspection (POST /oauth/v2/introspectToken)";
+  const response = await send({
+    url: `${oauthBaseUrl}/oauth/v2/introspectToken`,
+    init: {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        token,
+      }).toString(),
+    },
+    label,
+  }, http);
+  const body = response.body as Record<string, unknown> | undefined;
+  if (response.status !== 200 || typeof body?.active !== "boolean") {
+    throw oauthAnswerError(response, label, "");
   }
-  throw systemError(`Unexpected answer to ${label}: HTTP ${response.status} ("${says}").`);
+  return {
+    active: body.active,
+    status: typeof body.status === "string" ? body.status : undefined,
+    expiresAt: typeof body.expires_at === "number" ? body.expires_at * 1000 : undefined,
+    scopes: typeof body.scope === "string" ? body.scope.split(/[ ,]+/).filter(Boolean) : undefined,
+  };
+}
+
+/** Warn when the refresh token has fewer days left than this. */
+export const REFRESH_TOKEN_WARNING_DAYS = 30;
+/** Warn when the access token has fewer days left than this. */
+export const ACCESS_TOKEN_WARNING_DAYS = 10;
+
+/**
+ * Whether the granted scopes cover `scope`; the read-only admin scope serves the
+ * statistics as well as the read-write one.
+ *
+ * @example
+ * ```ts
+ * covers(["r_organization_admin"], "rw_organization_admin"); // true
+ * ```
+ */
+export function covers(granted: readonly string[], scope: Scope): boolean {
+  return granted.includes(scope) ||
+    (scope === "rw_organization_admin" && granted.includes("r_organization_admin"));
+}
+
+/**
+ * "2027-11-30 (in 364 days)": a time and how far off it is.
+ *
+ * @example
+ * ```ts
+ * whenFrom(Date.UTC(2026, 11, 11), Date.UTC(2026, 11, 1)); // "2026-12-11 (in 10 days)"
+ * ```
+ */
+export function whenFrom(time: number, now: number): string {
+  const days = Math.floor((time - now) / DAY_MS);
+  const date = new Date(time).toISOString().slice(0, 10);
+  return days < 0
+    ? `${date} (${-days} days ago)`
+    : `${date} (in ${days} ${days === 1 ? "day" : "days"})`;
+}
+
+/**
+ * The warning due when the refresh token expires within 30 days, if it does.
+ *
+ * @example
+ * ```ts
+ * refreshTokenWarning(Date.UTC(2026, 11, 11), Date.UTC(2026, 11, 1));
+ * // "The refresh token expires on 2026-12-11 (in 10 days): ..."
+ * ```
+ */
+export function refreshTokenWarning(expiresAt: number, now: number): string | undefined {
+  if (expiresAt - now > REFRESH_TOKEN_WARNING_DAYS * DAY_MS) return undefined;
+  return `The refresh token expires on ${whenFrom(expiresAt, now)}: from then on every sync ` +
+    "fails. Before that day, have the member authorize the app again (LinkedIn's OAuth Token " +
+    "Generator at https://www.linkedin.com/developers/tools/oauth, or re-authenticate the " +
+    "source in Airbyte) and put the new refresh token in credentials.refresh_token. Refreshing " +
+    "does not extend it.";
 }

@@ -1,19 +1,17 @@
 /**
- * The LinkedIn REST client: versioned headers, bearer token, one token refresh on
- * 401, stepping past a retired `LinkedIn-Version`, and the meaning of every error
- * answer. The only place that talks to the API.
+ * The LinkedIn REST client: versioned headers, bearer token, and doing what the
+ * table of outcomes says: one token refresh on 401, stepping past a retired
+ * `LinkedIn-Version`, no more calls to an endpoint whose daily limit is used up,
+ * and none at all once a failure means no request can succeed. The only place that
+ * talks to the API.
  *
  * @module
  */
 import { NEEDS_PAGE_ROLE, type Scope, type TokenSource } from "./auth.ts";
-import { configError, ConnectorError, isConfigError, systemError } from "./errors.ts";
-import {
-  type HttpOptions,
-  type HttpResponse,
-  linkedInMessage,
-  type RateLimitListener,
-  send,
-} from "./http.ts";
+import { configError, type ConnectorError, isConfigError } from "./errors.ts";
+import { type HttpOptions, type HttpResponse, type RateLimitListener, send } from "./http.ts";
+import { answerError, dailyLimitReached, judge } from "./outcomes.ts";
+import { resourceOf } from "./usage.ts";
 
 /** One GET against the versioned API. */
 export interface ApiRequest {
@@ -97,6 +95,8 @@ export function currentMonth(now: number = Date.now()): string {
  */
 export class LinkedInClient implements ApiClient {
   #version: string;
+  #dailyLimits = new Map<string, ConnectorError>();
+  #halted?: ConnectorError;
   #search: Promise<{ response: HttpResponse; version: string }> | undefined;
 
   constructor(
@@ -115,31 +115,67 @@ export class LinkedInClient implements ApiClient {
 
   /** GETs a resource and returns its JSON body. */
   async get(request: ApiRequest): Promise<unknown> {
+    const resource = resourceOf(request.path);
+    const blocked = () => this.#halted ?? this.#dailyLimits.get(resource);
+    const stop = blocked();
+    if (stop) throw stop;
     let token = await this.tokens.token();
     let refreshed = false;
     let answered: { response: HttpResponse; version: string } | undefined;
     for (;;) {
       const version = answered?.version ?? this.#version;
-      const response = answered?.response ?? await this.#send(request, token, version);
+      const response = answered?.response ??
+        await this.#send(request, token, version, resource, blocked);
       answered = undefined;
-      if (response.status >= 200 && response.status < 300) return response.body;
-      if (response.status === 401 && this.tokens.refreshable && !refreshed) {
-        this.http.log("INFO", `Access token rejected during ${request.label}; refreshing it once.`);
-        token = await this.tokens.refresh(token);
-        refreshed = true;
-        continue;
+      const verdict = judge(response, {
+        canRefresh: this.tokens.refreshable && !refreshed,
+        versionPinned: this.pinnedVersion !== undefined,
+      });
+      switch (verdict.action) {
+        case "use":
+          return response.body;
+        case "refresh_token":
+          this.http.log(
+            "INFO",
+            `Access token rejected during ${request.label}; refreshing it once.`,
+          );
+          token = await this.tokens.refresh(token);
+          refreshed = true;
+          continue;
+        case "step_version":
+          answered = await this.#replaceRetired(version, request, token, resource);
+          continue;
+        case "stop_endpoint": {
+          // LinkedIn counts daily limits per endpoint: the others go on.
+          const error = this.#dailyLimits.get(resource) ??
+            dailyLimitReached(response, resource, request.label, Date.now());
+          this.#dailyLimits.set(resource, error);
+          throw error;
+        }
+        default: {
+          const error = answerError(response, {
+            where: `${request.label}, GET ${request.path}`,
+            scope: request.scope,
+            needsPageRole: request.scope ? NEEDS_PAGE_ROLE[request.scope] : undefined,
+            organizationId: request.organizationId,
+            queryLength: request.query?.length,
+            version,
+            tokenRejected: (says) => this.tokens.rejectedMessage(says),
+          });
+          if (verdict.action === "fail_run") this.#halted ??= error;
+          throw error;
+        }
       }
-      if (response.status === 426 && this.pinnedVersion === undefined) {
-        answered = await this.#replaceRetired(version, request, token);
-        continue;
-      }
-      const error = this.#explain(request, response, version);
-      error.status = response.status;
-      throw error;
     }
   }
 
-  #send(request: ApiRequest, token: string, version: string): Promise<HttpResponse> {
+  #send(
+    request: ApiRequest,
+    token: string,
+    version: string,
+    resource: string,
+    blocked?: () => Error | undefined,
+  ): Promise<HttpResponse> {
     const query = request.query ?? "";
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
@@ -164,8 +200,10 @@ export class LinkedInClient implements ApiClient {
       url,
       init,
       label: `${request.label}, GET ${request.path}`,
+      resource,
       onRateLimited: request.onRateLimited,
       priority: request.priority,
+      blocked,
     }, this.http);
   }
 
@@ -176,13 +214,14 @@ export class LinkedInClient implements ApiClient {
     retired: string,
     request: ApiRequest,
     token: string,
+    resource: string,
   ): Promise<{ response: HttpResponse; version: string } | undefined> {
     if (this.#version !== retired) return undefined;
     if (this.#search) {
       await this.#search;
       return undefined;
     }
-    const search = this.#searchVersion(retired, request, token);
+    const search = this.#searchVersion(retired, request, token, resource);
     this.#search = search;
     search.then(
       () => (this.#search = undefined),
@@ -198,11 +237,12 @@ export class LinkedInClient implements ApiClient {
     retired: string,
     request: ApiRequest,
     token: string,
+    resource: string,
   ): Promise<{ response: HttpResponse; version: string }> {
     const tried = [retired];
     for (const candidate of laterVersions(retired, currentMonth())) {
       tried.push(candidate);
-      const response = await this.#send(request, token, candidate);
+      const response = await this.#send(request, token, candidate, resource);
       if (response.status === 426) continue;
       this.#version = candidate;
       this.http.log(
@@ -219,63 +259,5 @@ export class LinkedInClient implements ApiClient {
         "Upgrade the connector, or set linkedin_version to a version LinkedIn lists as active at " +
         "https://learn.microsoft.com/en-us/linkedin/marketing/versioning.",
     );
-  }
-
-  #explain(request: ApiRequest, response: HttpResponse, version: string): ConnectorError {
-    const says = linkedInMessage(response.body);
-    const uuid = response.headers.get("x-li-uuid");
-    const quoted = `HTTP ${response.status}${says ? ` "${says}"` : ""}${
-      uuid ? ` (x-li-uuid ${uuid})` : ""
-    }`;
-    const where = `${request.label}, GET ${request.path}`;
-    switch (response.status) {
-      case 400:
-        if (says?.includes("Invalid timeIntervals")) {
-          return configError(
-            `LinkedIn rejected the statistics date window for ${where}: ${quoted}. LinkedIn serves ` +
-              "time-bound statistics only for windows that start at most 12 months and at least 2 days " +
-              "before today (UTC) and span at least one whole DAY or MONTH; check start_date and " +
-              "time_granularity_type.",
-          );
-        }
-        return systemError(`LinkedIn rejected the request for ${where}: ${quoted}.`);
-      case 401:
-        return configError(this.tokens.rejectedMessage(says ?? "HTTP 401"), `${where}: ${quoted}`);
-      case 403: {
-        const { scope, organizationId } = request;
-        const role = "the member must hold the ADMINISTRATOR role on the organization's page";
-        const needs = !scope
-          ? organizationId
-            ? `${role[0].toUpperCase()}${role.slice(1)}.`
-            : "Check that the app has the LinkedIn product this endpoint belongs to."
-          : NEEDS_PAGE_ROLE[scope]
-          ? `The token needs the scope ${scope} and ${role}; grant both and create a new token.`
-          : `The token needs the scope ${scope}; grant it and create a new token.`;
-        return configError(
-          `LinkedIn denied access for ${where}: ${quoted}. ${needs} A token carries only the ` +
-            "scopes it was created with, and changing an app's scopes invalidates the tokens " +
-            "created before.",
-        );
-      }
-      case 404:
-        return configError(
-          `LinkedIn found nothing for ${where}: ${quoted}. ` +
-            (request.organizationId
-              ? "Check that the organization id is right and that the member administers it."
-              : "Report it if it persists."),
-        );
-      case 414:
-        return systemError(
-          `LinkedIn refused the request for ${where} as too long: ${quoted}. The query was ` +
-            `${request.query?.length ?? 0} characters; please report this.`,
-        );
-      case 426:
-        return configError(
-          `LinkedIn no longer serves the pinned API version ${version} for ${where}: ${quoted}. ` +
-            "Set linkedin_version to a current version (YYYYMM) or remove it.",
-        );
-      default:
-        return systemError(`Unexpected answer for ${where}: ${quoted}.`);
-    }
   }
 }

@@ -97,7 +97,50 @@ export function parseConfig(raw: unknown, fileName: string): Config {
   if (!validator(value)) {
     throw configError(`${fileName}: ${describeErrors(validator.errors ?? [], value)}`);
   }
+  checkSendable(value.credentials as Record<string, unknown>, fileName);
   return toConfig(value, fileName);
+}
+
+const CREDENTIAL_FIELDS = ["access_token", "refresh_token", "client_id", "client_secret"];
+
+// Tokens travel in an Authorization header and credentials in a form: a stray character
+// would make every request fail, so it is named before any request (without the secret).
+function checkSendable(credentials: Record<string, unknown>, fileName: string): void {
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = credentials[field];
+    if (typeof value !== "string") continue;
+    const problem = unsendable(value);
+    if (problem) {
+      throw configError(
+        `${fileName}: credentials.${field} has ${problem}, which cannot be sent in an HTTP ` +
+          "header. Paste the value again, without spaces, line breaks or characters added by a " +
+          "word processor.",
+      );
+    }
+  }
+}
+
+/**
+ * What in a credential cannot go into an HTTP header, if anything: a control
+ * character, a space or a non-ASCII character, with its position.
+ *
+ * @example
+ * ```ts
+ * unsendable("AQV\u2026"); // "a non-ASCII character (U+2026) at position 4"
+ * unsendable("AQV123"); // undefined
+ * ```
+ */
+export function unsendable(value: string): string | undefined {
+  const index = value.search(/[^\x21-\x7e]/);
+  if (index < 0) return undefined;
+  const code = value.codePointAt(index)!;
+  const hex = code.toString(16).toUpperCase().padStart(4, "0");
+  const what = code === 0x20
+    ? "a space"
+    : code < 0x20 || code === 0x7f
+    ? `a control character (U+${hex})`
+    : `a non-ASCII character (U+${hex})`;
+  return `${what} at position ${index + 1}`;
 }
 
 function toConfig(value: Record<string, unknown>, fileName: string): Config {

@@ -27,10 +27,12 @@ import {
 } from "./definitions.ts";
 import { asConnectorError, configError, ConnectorError, systemError } from "./errors.ts";
 import { FeedPass, type FeedWants, type Subscription } from "./feeds.ts";
+import { DailyLimitError, malformedAnswer } from "./outcomes.ts";
 import { PageQueue, PAGES_AHEAD } from "./pages.ts";
 import type { Output } from "./output.ts";
 import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
 import { NO_CURSOR_STATE } from "./state.ts";
+import { schemaViolation } from "./validation.ts";
 import { clampedMessage, isoDate, type Start } from "./windows.ts";
 
 /** What the engine reads with. */
@@ -134,6 +136,7 @@ async function readStream(
   let recordsSinceState = 0;
   let running = false;
   let failed = false;
+  let rateLimited = false;
   const emitState = () => {
     output.emit(stateMessage(name, plan.cursors?.state() ?? NO_CURSOR_STATE, recordsSinceState));
     recordsSinceState = 0;
@@ -152,6 +155,10 @@ async function readStream(
     }
     if (signal.aborted) break;
     if (partition.error) {
+      if (partition.error instanceof DailyLimitError && !rateLimited) {
+        rateLimited = true;
+        output.emit(streamStatusMessage(name, "RUNNING", partition.error.quotaReset));
+      }
       failed = true;
       output.emit(errorTraceMessage(partition.error, name));
     } else if (plan.cursors) {
@@ -335,8 +342,13 @@ class Partition {
     return this.#pages;
   }
 
-  async #push(rows: Row[]): Promise<void> {
+  /** Queues records made from the answer to `where`, once each matches the stream's schema. */
+  async #push(rows: Row[], where: string): Promise<void> {
     if (rows.length === 0) return;
+    for (const row of rows) {
+      const problem = schemaViolation(this.definition.schema, row);
+      if (problem) throw malformedAnswer(where, problem);
+    }
     for (const row of rows) this.cursor?.observe(row);
     await this.#pages.room(PAGES_AHEAD, this.run.context.signal);
     this.#pages.put(rows);
@@ -349,9 +361,17 @@ class Partition {
     if (typeof definition.partitions === "object") {
       await this.#produceBatches(definition as BatchStream);
     } else if (definition.feed) {
+      const path = definition.feed.endpoint.path({
+        organizationId: this.organizationId,
+        granularity: this.run.context.config.granularity,
+      });
+      const where = `${this.label}, GET ${path}`;
       for await (const items of this.#items!) {
         // Feed items are shared with the other streams of the pass: each gets its own copy.
-        await this.#push(items.map((item) => definition.toRow({ ...item }, this.rowContext)));
+        await this.#push(
+          items.map((item) => definition.toRow({ ...item }, this.rowContext)),
+          where,
+        );
       }
     } else {
       const { endpoint, extract, pageSize, toRow } = definition;
@@ -360,7 +380,10 @@ class Partition {
         const paging = pageSize ? { start, count: pageSize } : {};
         const { body, where } = await this.#fetch(endpoint, { window, ...paging });
         const elements = elementsOf(body, extract, where);
-        await this.#push(this.#rows(where, () => elements.map((e) => toRow(e, this.rowContext))));
+        await this.#push(
+          this.#rows(where, () => elements.map((e) => toRow(e, this.rowContext))),
+          where,
+        );
         if (!pageSize || lastPage(body, start, elements.length, pageSize)) return;
         if (start >= MAX_PAGES * pageSize) {
           throw systemError(`${where}: LinkedIn kept answering full pages past ${MAX_PAGES}.`);
@@ -387,7 +410,7 @@ class Partition {
         for (const [id, status] of notFound) missing.set(id, status);
         const made = this.#rows(where, () => definition.rows(answers, batch, this.rowContext));
         for (const [id, status] of made.missing ?? []) missing.set(id, status);
-        await this.#push(made.rows);
+        await this.#push(made.rows, where);
       }
     } finally {
       const output = this.run.context.output;

@@ -7,8 +7,21 @@
  * @module
  */
 import pRetry, { AbortError } from "p-retry";
-import { configError, transientError } from "./errors.ts";
+import { configError } from "./errors.ts";
+import {
+  type AnswerOutcome,
+  type Backoff,
+  type Circumstances,
+  describe,
+  failedOutcome,
+  judge,
+  linkedInMessage,
+  MAX_ATTEMPTS,
+  type Outcome,
+  retriesExhausted,
+} from "./outcomes.ts";
 import type { LogLevel } from "./protocol.ts";
+import { resourceOf, type Usage } from "./usage.ts";
 
 /** How requests are sent, retried and reported. */
 export interface HttpOptions {
@@ -23,6 +36,8 @@ export interface HttpOptions {
    * higher `priority` go first.
    */
   limit<T>(attempt: () => Promise<T>, priority: number): Promise<T>;
+  /** Counts requests, retries and 429s per endpoint, and the hosts that answered. */
+  usage: Usage;
 }
 
 /** Called while a request backs off after a 429, with the time it will retry. */
@@ -34,67 +49,55 @@ export interface HttpRequest {
   init: RequestInit;
   /** Names what was asked, e.g. "stream shares, GET /rest/posts". */
   label: string;
+  /** The endpoint it counts against, e.g. "GET /rest/posts"; default: from the URL. */
+  resource?: string;
   onRateLimited?: RateLimitListener;
   /** Higher goes first when requests wait for the concurrency limit; default 0. */
   priority?: number;
+  /** Checked before every attempt: an error here ends the request without sending it. */
+  blocked?: () => Error | undefined;
 }
 
-/** A complete answer: status, headers and the parsed JSON body (if any). */
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
+/** A complete answer: status, headers and the parsed JSON body (`json` false if it was not). */
+export type HttpResponse = AnswerOutcome;
 
-/** At most this many attempts per request. */
-export const MAX_ATTEMPTS = 5;
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-const BASE_DELAY_MS = 5_000;
+export { MAX_ATTEMPTS } from "./outcomes.ts";
+
+const BASE_DELAY_MS: Record<Backoff, number> = { throttle: 5_000, fault: 1_000 };
 const MAX_DELAY_MS = 60_000;
 const MAX_RETRY_AFTER_MS = 300_000;
 
 class RetryableFailure extends Error {
-  constructor(message: string, readonly response?: HttpResponse) {
-    super(message);
+  constructor(readonly outcome: Outcome, readonly attempts: number) {
+    super(outcome.type);
   }
 }
 
 /**
- * LinkedIn's own message in an error body (API or OAuth shape), if any.
- *
- * @example
- * ```ts
- * linkedInMessage({ status: 429, message: "Resource level throttle limit ..." });
- * ```
- */
-export function linkedInMessage(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const fields = body as Record<string, unknown>;
-  const message = fields.message ?? fields.error_description ?? fields.error;
-  return typeof message === "string" ? message : undefined;
-}
-
-/**
  * How long to wait before attempt `attempt + 1`: the server's `Retry-After`
- * (seconds or an HTTP date, capped at 5 minutes), else exponential with jitter.
+ * (seconds or an HTTP date, capped at 5 minutes), else exponential with jitter:
+ * from 5 s after a 429 (LinkedIn's throttle needs time) and from about 1 s after a
+ * fault (a 5xx, a timeout or a dropped connection usually clears at once).
  *
  * @example
  * ```ts
- * retryDelayMs(1, "2", 1, () => 0.5); // 2000
- * retryDelayMs(2, null, 1, () => 0); // 10000
+ * retryDelayMs(1, "throttle", "2", 1, () => 0.5); // 2000
+ * retryDelayMs(2, "throttle", null, 1, () => 0); // 10000
+ * retryDelayMs(1, "fault", null, 1, () => 1); // 1000
  * ```
  */
 export function retryDelayMs(
   attempt: number,
+  backoff: Backoff,
   retryAfter: string | null,
   scale: number,
   random: () => number = Math.random,
   now: number = Date.now(),
 ): number {
   const fromHeader = parseRetryAfter(retryAfter, now);
-  const delay = fromHeader !== undefined
-    ? Math.min(fromHeader, MAX_RETRY_AFTER_MS)
-    : Math.min(BASE_DELAY_MS * 2 ** (attempt - 1), MAX_DELAY_MS) * (1 + random() / 2);
+  if (fromHeader !== undefined) return Math.round(Math.min(fromHeader, MAX_RETRY_AFTER_MS) * scale);
+  const exponential = Math.min(BASE_DELAY_MS[backoff] * 2 ** (attempt - 1), MAX_DELAY_MS);
+  const delay = exponential * (backoff === "throttle" ? 1 + random() / 2 : 0.5 + random() / 2);
   return Math.round(delay * scale);
 }
 
@@ -106,8 +109,8 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
 }
 
 /**
- * Sends a request, retrying what is transient, and returns the final answer.
- * Throws a `transient_error` when attempts run out.
+ * Sends a request, retrying what the table of outcomes says to retry, and returns
+ * the final answer. Throws the table's error when attempts run out.
  *
  * @example
  * ```ts
@@ -120,53 +123,82 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
  * ```
  */
 export async function send(request: HttpRequest, options: HttpOptions): Promise<HttpResponse> {
-  let lastStatus: number | undefined;
+  const resource = request.resource ??
+    resourceOf(new URL(request.url).pathname, request.init.method);
+  const host = new URL(request.url).host;
+  const circumstances = (): Circumstances => ({ hostReached: options.usage.hasReached(host) });
   try {
     const priority = request.priority ?? 0;
-    return await pRetry(() => options.limit(() => attempt(request, options), priority), {
-      retries: MAX_ATTEMPTS - 1,
-      minTimeout: 0,
-      maxTimeout: 0,
-      signal: options.signal,
-      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        const failure = error as RetryableFailure;
-        lastStatus = failure.response?.status;
-        if (retriesLeft === 0) return;
-        const waitMs = retryDelayMs(
-          attemptNumber,
-          failure.response?.headers.get("retry-after") ?? null,
-          options.backoffScale,
-        );
-        const quoted = linkedInMessage(failure.response?.body) ?? null;
-        options.log(
-          "WARN",
-          `Caught retryable error '${quoted}' after ${attemptNumber} tries. ` +
-            `Waiting ${Number((waitMs / 1000).toFixed(3))} seconds then retrying... ` +
-            `(${request.label}: ${failure.message})`,
-        );
-        if (lastStatus === 429) request.onRateLimited?.(Date.now() + waitMs);
-        await sleep(waitMs, options.signal);
+    return await pRetry(
+      () => options.limit(() => attempt(request, resource, options, circumstances), priority),
+      {
+        retries: MAX_ATTEMPTS - 1,
+        minTimeout: 0,
+        maxTimeout: 0,
+        signal: options.signal,
+        shouldRetry: ({ error, attemptNumber }) =>
+          attemptNumber < (error as RetryableFailure).attempts,
+        onFailedAttempt: async ({ error, attemptNumber }) => {
+          const { outcome, attempts } = error as RetryableFailure;
+          const answer = outcome.type === "answer" ? outcome : undefined;
+          if (answer?.status === 429) options.usage.rateLimited(resource);
+          if (attemptNumber >= attempts) return;
+          const backoff = answer?.status === 429 ? "throttle" : "fault";
+          const waitMs = retryDelayMs(
+            attemptNumber,
+            backoff,
+            answer?.headers.get("retry-after") ?? null,
+            options.backoffScale,
+          );
+          const quoted = (answer && linkedInMessage(answer.body)) ?? null;
+          options.log(
+            "WARN",
+            `Caught retryable error '${quoted}' after ${attemptNumber} tries. ` +
+              `Waiting ${Number((waitMs / 1000).toFixed(3))} seconds then retrying... ` +
+              `(${request.label}: ${describe(outcome)})`,
+          );
+          options.usage.retried(resource);
+          if (backoff === "throttle") request.onRateLimited?.(Date.now() + waitMs);
+          await sleep(waitMs, options.signal);
+        },
       },
-    });
+    );
   } catch (error) {
     if (options.signal.aborted || !(error instanceof RetryableFailure)) throw error;
-    throw exhausted(request, error, lastStatus);
+    throw retriesExhausted(error.outcome, request.label, error.attempts, circumstances());
   }
 }
 
-async function attempt(request: HttpRequest, options: HttpOptions): Promise<HttpResponse> {
+async function attempt(
+  request: HttpRequest,
+  resource: string,
+  options: HttpOptions,
+  circumstances: () => Circumstances,
+): Promise<HttpResponse> {
+  const blocked = request.blocked?.();
+  if (blocked) throw new AbortError(blocked);
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout]);
-  let response: Response;
-  let text: string;
+  options.usage.attempted(resource);
+  let outcome: Outcome;
   try {
-    response = await fetch(request.url, { ...request.init, signal });
-    text = await response.text();
+    const response = await fetch(request.url, { ...request.init, signal });
+    const text = await response.text();
+    const body = parseBody(text);
+    options.usage.reached(new URL(request.url).host);
+    options.log(
+      "DEBUG",
+      `${request.init.method ?? "GET"} ${request.url} -> HTTP ${response.status}`,
+    );
+    outcome = {
+      type: "answer",
+      status: response.status,
+      headers: response.headers,
+      body,
+      json: body !== undefined,
+    };
   } catch (error) {
     if (options.signal.aborted) throw new AbortError(options.signal.reason);
-    if (timeout.aborted) {
-      throw new RetryableFailure(`no complete answer within ${options.timeoutMs / 1000} s`);
-    }
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       const host = new URL(request.url).host;
       throw new AbortError(configError(
@@ -175,19 +207,17 @@ async function attempt(request: HttpRequest, options: HttpOptions): Promise<Http
         (error as Error).message,
       ));
     }
-    throw new RetryableFailure(`network error: ${(error as Error).message}`);
+    outcome = failedOutcome(
+      error as Error,
+      request.url,
+      timeout.aborted ? options.timeoutMs : undefined,
+    );
   }
-  options.log("DEBUG", `${request.init.method ?? "GET"} ${request.url} -> HTTP ${response.status}`);
-  const parsed = parseBody(text);
-  const answer = { status: response.status, headers: response.headers, body: parsed };
-  if (RETRYABLE_STATUSES.has(response.status)) {
-    throw new RetryableFailure(`HTTP ${response.status}`, answer);
+  const verdict = judge(outcome, circumstances());
+  if (verdict.action === "retry" || outcome.type !== "answer") {
+    throw new RetryableFailure(outcome, verdict.action === "retry" ? verdict.attempts : 1);
   }
-  if (response.ok && (typeof parsed !== "object" || parsed === null)) {
-    const kind = response.headers.get("content-type") ?? "unknown content type";
-    throw new RetryableFailure(`HTTP ${response.status} with a body that is not JSON (${kind})`);
-  }
-  return answer;
+  return outcome;
 }
 
 function parseBody(text: string): unknown {
@@ -197,26 +227,6 @@ function parseBody(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function exhausted(request: HttpRequest, failure: RetryableFailure, status?: number) {
-  const body = failure.response?.body;
-  const quoted = linkedInMessage(body);
-  const uuid = failure.response?.headers.get("x-li-uuid");
-  const detail = `${failure.message}${quoted ? `: "${quoted}"` : ""}${
-    uuid ? ` (x-li-uuid ${uuid})` : ""
-  }`;
-  if (status === 429) {
-    return transientError(
-      `Max try rate limit exceded for ${request.label} after ${MAX_ATTEMPTS} attempts (${detail}). ` +
-        "LinkedIn's daily request limits reset at midnight UTC: run the sync again after that, " +
-        "and check your app's usage on its Analytics page at https://www.linkedin.com/developers/apps.",
-    );
-  }
-  return transientError(
-    `${request.label} failed after ${MAX_ATTEMPTS} attempts: ${detail}. ` +
-      "This is usually temporary on LinkedIn's side; the next sync resumes from the last saved state.",
-  );
 }
 
 /**

@@ -5,20 +5,32 @@
  * @module
  */
 import PQueue from "p-queue";
-import { tokenSource } from "./auth.ts";
+import {
+  ACCESS_TOKEN_WARNING_DAYS,
+  covers,
+  type Grant,
+  introspect,
+  type Introspection,
+  refreshTokenWarning,
+  type Scope,
+  tokenSource,
+  whenFrom,
+} from "./auth.ts";
 import { configuredStreams, discoveredCatalog } from "./catalog.ts";
 import { LinkedInClient } from "./client.ts";
 import type { Config } from "./config.ts";
 import { planStreams, readStreams } from "./engine.ts";
-import { asConnectorError } from "./errors.ts";
+import { asConnectorError, ConnectorError } from "./errors.ts";
 import { isJsonObject, readJsonFile } from "./files.ts";
 import type { HttpOptions } from "./http.ts";
 import { exitCodeOf, type Invocation, type Runtime } from "./invocation.ts";
 import { resolveOrganizations } from "./organizations.ts";
 import type { Output } from "./output.ts";
-import { connectionStatusMessage, logMessage } from "./protocol.ts";
+import { connectionStatusMessage, controlConfigMessage, logMessage } from "./protocol.ts";
 import { streamStates } from "./state.ts";
-import { checkRequests } from "./streams.ts";
+import { checkRequests, scopesOf, STREAMS } from "./streams.ts";
+import { Usage } from "./usage.ts";
+import { DAY_MS } from "./windows.ts";
 
 /**
  * `discover`: validates the config and prints the catalog, without any request.
@@ -37,7 +49,13 @@ export async function discover(invocation: Invocation, runtime: Runtime): Promis
   return 0;
 }
 
-async function loadConfig(path: string, output: Output): Promise<Config> {
+/** The validated config, and the file's object as read (for config updates). */
+interface Loaded {
+  config: Config;
+  raw: Record<string, unknown>;
+}
+
+async function loadConfig(path: string, output: Output): Promise<Loaded> {
   const raw = await readJsonFile(path);
   // Registered before validation, so even a message about a bad field cannot leak them.
   if (isJsonObject(raw) && isJsonObject(raw.credentials)) {
@@ -48,10 +66,19 @@ async function loadConfig(path: string, output: Output): Promise<Config> {
   }
   // Loaded on demand: the validator takes longer to load than `spec` takes to run.
   const { parseConfig } = await import("./config.ts");
-  return parseConfig(raw, path);
+  return { config: parseConfig(raw, path), raw: raw as Record<string, unknown> };
 }
 
-function connect(config: Config, invocation: Invocation, runtime: Runtime): LinkedInClient {
+/** The client of one command, with what the command learns about the token on the way. */
+interface Connection {
+  client: LinkedInClient;
+  http: HttpOptions;
+  /** What the last token refresh answered (OAuth only). */
+  grant?: Grant;
+}
+
+function connect(loaded: Loaded, invocation: Invocation, runtime: Runtime): Connection {
+  const { config } = loaded;
   const { output, signal } = runtime;
   const queue = new PQueue({ concurrency: config.maxConcurrentRequests });
   const http: HttpOptions = {
@@ -62,18 +89,51 @@ function connect(config: Config, invocation: Invocation, runtime: Runtime): Link
     log: (level, message) => {
       if (level !== "DEBUG" || invocation.debug) output.emit(logMessage(level, message));
     },
+    usage: new Usage(),
+  };
+  const connection = {} as Connection;
+  let warned = false;
+  const onGrant = (grant: Grant) => {
+    connection.grant = grant;
+    const warning = grant.refreshTokenExpiresAt !== undefined &&
+      refreshTokenWarning(grant.refreshTokenExpiresAt, Date.now());
+    if (warning && !warned) {
+      warned = true;
+      output.emit(logMessage("WARN", warning));
+    }
+    if (grant.newRefreshToken) {
+      // Airbyte stores the config a CONTROL message carries; the new token is printed
+      // nowhere else (it is a registered secret from here on).
+      const credentials = {
+        ...(loaded.raw.credentials as object),
+        refresh_token: grant.newRefreshToken,
+      };
+      output.emitUnredacted(controlConfigMessage({ ...loaded.raw, credentials }));
+      output.emit(logMessage(
+        "INFO",
+        "LinkedIn returned a new refresh token; the updated config was sent to Airbyte in a " +
+          "CONTROL message. Outside Airbyte, copy credentials.refresh_token from that message " +
+          "into the config file.",
+      ));
+    }
   };
   const tokens = tokenSource(
     config.credentials,
     config.oauthBaseUrl,
     http,
     (token) => output.addSecrets(token),
+    onGrant,
   );
-  return new LinkedInClient(config.apiBaseUrl, config.linkedinVersion, tokens, http);
+  connection.http = http;
+  connection.client = new LinkedInClient(config.apiBaseUrl, config.linkedinVersion, tokens, http);
+  return connection;
 }
 
 /**
- * `check`: authenticates and makes one cheap call per scope for every organization.
+ * `check`: authenticates, asks LinkedIn about the token (OAuth), and makes one cheap
+ * call per scope for every organization. It reports when the tokens expire, which
+ * scopes were granted and which streams a missing scope blocks; it fails when an
+ * organization cannot be synced or no stream can be read.
  *
  * @example
  * ```ts
@@ -84,33 +144,133 @@ function connect(config: Config, invocation: Invocation, runtime: Runtime): Link
  * ```
  */
 export async function check(invocation: Invocation, runtime: Runtime): Promise<number> {
-  const config = await loadConfig(invocation.config!, runtime.output);
-  const client = connect(config, invocation, runtime);
+  const loaded = await loadConfig(invocation.config!, runtime.output);
+  const { config } = loaded;
+  const connection = connect(loaded, invocation, runtime);
+  const { client } = connection;
   const organizations = await resolveOrganizations(config.organizationIds, client);
-  const results = await Promise.allSettled(
-    organizations.map((id) => checkOrganization(client, id)),
-  );
-  const failures = results.flatMap((result, index) =>
-    result.status === "rejected"
-      ? [`organization ${organizations[index]}: ${asConnectorError(result.reason).message}`]
-      : []
-  );
-  if (failures.length === 0) {
-    runtime.output.emit(connectionStatusMessage(true));
-    return 0;
+  const notes: string[] = [];
+  let granted: string[] | undefined;
+  if (config.credentials.kind === "oauth") {
+    const token = await client.tokens.token();
+    try {
+      const about = await introspect(
+        config.credentials,
+        config.oauthBaseUrl,
+        token,
+        connection.http,
+      );
+      granted = about.scopes;
+      notes.push(...tokenNotes(about, connection.grant, runtime));
+    } catch (error) {
+      notes.push(`LinkedIn did not say when the token expires: ${asConnectorError(error).message}`);
+    }
   }
-  const reachable = organizations.length - failures.length;
-  const summary = `${failures.length} of ${organizations.length} organizations cannot be synced` +
-    (reachable > 0 ? ` (${reachable} can)` : "");
-  runtime.output.emit(connectionStatusMessage(false, `${summary}: ${failures.join(" | ")}`));
+  // Scopes the token lacks: from introspection, or refused for every organization
+  // while another scope was answered (otherwise the refusal is the pages' role).
+  const missing = new Map<Scope, string | undefined>();
+  for (const scope of new Set(STREAMS.flatMap(scopesOf))) {
+    if (granted && !covers(granted, scope)) missing.set(scope, undefined);
+  }
+  const probes = await Promise.allSettled(
+    organizations.map((id) => checkOrganization(client, id, new Set(missing.keys()))),
+  );
+  const answered = probes.some((probe) => probe.status === "fulfilled" && probe.value.answered);
+  const refusedEverywhere = new Map<Scope, string>();
+  if (answered) {
+    for (const probe of probes) {
+      if (probe.status !== "fulfilled") continue;
+      for (const [scope, error] of probe.value.refused) {
+        const everywhere = probes.every((other) =>
+          other.status === "fulfilled" && other.value.refused.has(scope)
+        );
+        if (everywhere) refusedEverywhere.set(scope, error.message);
+      }
+    }
+  }
+  for (const [scope, message] of refusedEverywhere) missing.set(scope, message);
+  const failing = new Set<string>();
+  const failures = probes.flatMap((probe, index) => {
+    const where = `organization ${organizations[index]}`;
+    const messages = probe.status === "rejected"
+      ? [asConnectorError(probe.reason).message]
+      : [...probe.value.refused].filter(([scope]) => !refusedEverywhere.has(scope))
+        .map(([, error]) => error.message);
+    if (messages.length > 0) failing.add(organizations[index]);
+    return messages.map((message) => `${where}: ${message}`);
+  });
+  const blocked = STREAMS.filter((stream) => scopesOf(stream).some((scope) => missing.has(scope)));
+  const blockedNote = [...missing.keys()].map((scope) => {
+    const names = STREAMS.filter((stream) => scopesOf(stream).includes(scope)).map((s) => s.name);
+    return `${names.join(", ")}: need ${scope}`;
+  });
+  if (blockedNote.length > 0) {
+    notes.unshift(
+      `Streams that cannot be read with this token: ${blockedNote.join("; ")}. Grant the scope ` +
+        "to the app and create a new token to read them.",
+    );
+  }
+  for (const [scope, message] of refusedEverywhere) notes.push(`(${scope}: ${message})`);
+  const succeeded = failures.length === 0 && blocked.length < STREAMS.length;
+  if (failures.length > 0) {
+    const reachable = organizations.length - failing.size;
+    notes.unshift(
+      `${failing.size} of ${organizations.length} organizations cannot be synced` +
+        (reachable > 0 ? ` (${reachable} can)` : "") + `: ${failures.join(" | ")}`,
+    );
+  } else if (!succeeded) {
+    notes.unshift("No stream can be read with this token.");
+  }
+  runtime.output.emit(connectionStatusMessage(succeeded, notes.join(" ") || undefined));
   return 0;
 }
 
-// One cheap call per scope, as the streams would send it.
-async function checkOrganization(client: LinkedInClient, id: string): Promise<void> {
+// One cheap call per scope, as the streams would send it, except for scopes known to be
+// missing. 403s are kept by scope for the caller to weigh; other failures throw.
+async function checkOrganization(
+  client: LinkedInClient,
+  id: string,
+  missing: ReadonlySet<Scope>,
+): Promise<{ refused: Map<Scope, ConnectorError>; answered: boolean }> {
+  const refused = new Map<Scope, ConnectorError>();
+  let answered = false;
   for (const request of checkRequests(id)) {
-    await client.get({ ...request, organizationId: id, label: "check" });
+    if (request.scope && missing.has(request.scope)) continue;
+    try {
+      await client.get({ ...request, organizationId: id, label: "check" });
+      answered = true;
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.status !== 403 || !request.scope) throw error;
+      refused.set(request.scope, error);
+    }
   }
+  return { refused, answered };
+}
+
+function tokenNotes(about: Introspection, grant: Grant | undefined, runtime: Runtime): string[] {
+  const now = Date.now();
+  const notes: string[] = [];
+  if (!about.active) {
+    notes.push(`LinkedIn says the access token is ${about.status ?? "not active"}.`);
+  }
+  const expiries = [
+    about.expiresAt !== undefined
+      ? `the access token expires on ${whenFrom(about.expiresAt, now)}`
+      : undefined,
+    grant?.refreshTokenExpiresAt !== undefined
+      ? `the refresh token on ${whenFrom(grant.refreshTokenExpiresAt, now)}`
+      : undefined,
+  ].filter(Boolean);
+  if (expiries.length > 0) notes.push(`Token: ${expiries.join("; ")}.`);
+  if (about.scopes) notes.push(`Granted scopes: ${about.scopes.join(", ")}.`);
+  if (about.expiresAt !== undefined && about.expiresAt - now < ACCESS_TOKEN_WARNING_DAYS * DAY_MS) {
+    runtime.output.emit(logMessage(
+      "WARN",
+      `The access token expires on ${whenFrom(about.expiresAt, now)}; the connector refreshes it ` +
+        "on its next run.",
+    ));
+  }
+  return notes;
 }
 
 /**
@@ -126,13 +286,14 @@ async function checkOrganization(client: LinkedInClient, id: string): Promise<vo
  */
 export async function read(invocation: Invocation, runtime: Runtime): Promise<number> {
   const { output, signal } = runtime;
-  const config = await loadConfig(invocation.config!, output);
+  const loaded = await loadConfig(invocation.config!, output);
+  const { config } = loaded;
   const streams = configuredStreams(await readJsonFile(invocation.catalog!), invocation.catalog!);
   const stateFile = invocation.state ?? "state";
   const states = invocation.state
     ? streamStates(await readJsonFile(invocation.state, { emptyMeans: null }), stateFile)
     : new Map();
-  const client = connect(config, invocation, runtime);
+  const { client, http } = connect(loaded, invocation, runtime);
   const organizations = streams.length > 0
     ? await resolveOrganizations(config.organizationIds, client)
     : [];
@@ -150,6 +311,9 @@ export async function read(invocation: Invocation, runtime: Runtime): Promise<nu
     now: Date.now,
   });
   if (signal.aborted) return exitCodeOf(signal);
+  for (const line of http.usage.summary()) {
+    output.emit(logMessage("INFO", `LinkedIn requests to ${line}`));
+  }
   if (failed.length > 0) {
     output.emit(logMessage("ERROR", `Streams that did not complete: ${failed.join(", ")}.`));
     return 1;

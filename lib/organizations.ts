@@ -5,7 +5,8 @@
  * @module
  */
 import type { ApiClient } from "./client.ts";
-import { configError, systemError } from "./errors.ts";
+import { configError } from "./errors.ts";
+import { malformedAnswer } from "./outcomes.ts";
 import { isJsonObject } from "./files.ts";
 import { organizationIdOf, query } from "./restli.ts";
 
@@ -67,9 +68,7 @@ export async function administeredOrganizations(client: ApiClient): Promise<stri
     });
     const elements = isJsonObject(body) ? body.elements : undefined;
     if (!Array.isArray(elements)) {
-      throw systemError(
-        'LinkedIn\'s answer to GET /rest/organizationAcls has no "elements" array.',
-      );
+      throw malformedAnswer("GET /rest/organizationAcls", 'it has no "elements" array');
     }
     for (const acl of elements) {
       if (!isJsonObject(acl) || acl.role !== "ADMINISTRATOR" || acl.state !== "APPROVED") continue;

@@ -81,6 +81,14 @@ export class Output {
     this.#enqueue(this.redact(toJsonLine(message)) + "\n");
   }
 
+  /**
+   * Queues one message without redaction: only for a `CONTROL` config update, which
+   * must carry the secrets for Airbyte to store them.
+   */
+  emitUnredacted(message: AirbyteMessage): void {
+    this.#enqueue(toJsonLine(message) + "\n");
+  }
+
   /** Queues a page of records of one stream as one batch. */
   records(stream: string, rows: readonly unknown[]): void {
     if (rows.length > 0) this.#enqueue(recordLines(stream, rows, Date.now()));

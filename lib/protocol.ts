@@ -147,3 +147,19 @@ export function connectionStatusMessage(succeeded: boolean, message?: string): A
     connectionStatus: message ? { status, message } : { status },
   };
 }
+
+/**
+ * A `CONTROL` message asking Airbyte to store an updated config (e.g. a refresh token
+ * LinkedIn replaced). It carries the whole config, secrets included.
+ *
+ * @example
+ * ```ts
+ * controlConfigMessage({ credentials: { refresh_token: "new" } }).control;
+ * ```
+ */
+export function controlConfigMessage(config: Record<string, unknown>): AirbyteMessage {
+  return {
+    type: "CONTROL",
+    control: { type: "CONNECTOR_CONFIG", emitted_at: Date.now(), connectorConfig: { config } },
+  };
+}

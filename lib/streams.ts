@@ -426,3 +426,20 @@ export function checkRequests(organizationId: string): EndpointRequest[] {
   }
   return [...byScope.values()];
 }
+
+/**
+ * The scopes a stream's requests need: its own endpoint's and its parent feed's.
+ *
+ * @example
+ * ```ts
+ * scopesOf(streamNamed("post_social_metadata")!); // ["r_organization_social_feed", "r_organization_social"]
+ * ```
+ */
+export function scopesOf(stream: StreamDefinition): Scope[] {
+  const endpoints = [
+    stream.endpoint,
+    stream.feed?.endpoint,
+    typeof stream.partitions === "object" ? stream.partitions.parent.endpoint : undefined,
+  ];
+  return [...new Set(endpoints.flatMap((endpoint) => endpoint?.scope ?? []))];
+}

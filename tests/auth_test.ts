@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Usage } from "../lib/usage.ts";
 import { tokenSource } from "../lib/auth.ts";
 import { LinkedInClient } from "../lib/client.ts";
 import type { Credentials } from "../lib/config.ts";
@@ -68,6 +69,7 @@ function httpOptions(): HttpOptions {
     signal: new AbortController().signal,
     log: () => {},
     limit: (attempt) => attempt(),
+    usage: new Usage(),
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Usage } from "../lib/usage.ts";
 import type { TokenSource } from "../lib/auth.ts";
 import {
   type ApiRequest,
@@ -79,6 +80,7 @@ function httpOptions() {
     signal: new AbortController().signal,
     log: (level, message) => logs.push({ level, message }),
     limit: (attempt) => attempt(),
+    usage: new Usage(),
   };
   return { options, logs };
 }

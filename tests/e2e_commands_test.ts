@@ -170,10 +170,19 @@ Deno.test("check succeeds with OAuth: one token refresh, the minted token used, 
     const config = workspace.file("config.json", oauthConfigFor(sim));
     const run = await runConnector(["check", "--config", config]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(onlyMessage(run, "CONNECTION_STATUS").connectionStatus, {
-      status: "SUCCEEDED",
-    });
+    const status = onlyMessage(run, "CONNECTION_STATUS").connectionStatus;
+    assert.equal(status.status, "SUCCEEDED");
+    // What introspection and the token answer said: both expiries and the scopes.
+    assert.match(
+      status.message,
+      /Token: the access token expires on \d{4}-\d\d-\d\d \(in (59|60) days\); the refresh token on \d{4}-\d\d-\d\d \(in 36[45] days\)\./,
+    );
+    assert.match(
+      status.message,
+      /Granted scopes: rw_organization_admin, r_organization_social, r_organization_social_feed, r_basicprofile\./,
+    );
     assert.equal(sim.count("accessToken"), 1);
+    assert.equal(sim.count("introspectToken"), 1);
     const api = sim.requests.filter((r) => r.path.startsWith("/rest/"));
     assert.equal(api.length, 2);
     const bearer = api[0].headers.authorization;

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
+import { Usage } from "../lib/usage.ts";
 import { ConnectorError } from "../lib/errors.ts";
-import {
-  type HttpOptions,
-  linkedInMessage,
-  MAX_ATTEMPTS,
-  retryDelayMs,
-  send,
-  sleep,
-} from "../lib/http.ts";
+import { linkedInMessage } from "../lib/outcomes.ts";
+import { type HttpOptions, MAX_ATTEMPTS, retryDelayMs, send, sleep } from "../lib/http.ts";
 import type { LogLevel } from "../lib/protocol.ts";
 
 const SCALE = 0.001;
@@ -80,6 +75,7 @@ function httpOptions(overrides: Partial<HttpOptions> = {}) {
       attempts++;
       return attempt();
     },
+    usage: new Usage(),
     ...overrides,
   };
   return { options, logs, attempts: () => attempts };
@@ -137,8 +133,9 @@ Deno.test("http: retries 429, 408, 500 and 502, then returns the answer", async 
       assert.equal(match[1], quoted[index]);
       assert.equal(Number(match[2]), index + 1);
       const waitMs = Number(match[3]) * 1000;
-      const low = retryDelayMs(index + 1, null, SCALE, () => 0);
-      const high = retryDelayMs(index + 1, null, SCALE, () => 1);
+      const backoff = index === 0 ? "throttle" : "fault";
+      const low = retryDelayMs(index + 1, backoff, null, SCALE, () => 0);
+      const high = retryDelayMs(index + 1, backoff, null, SCALE, () => 1);
       assert.ok(waitMs >= low - 0.5 && waitMs <= high + 0.5, `${waitMs} not in [${low}, ${high}]`);
       assert.ok(message.includes(LABEL), message);
     });
@@ -225,7 +222,7 @@ Deno.test("http: gives up after exactly 5 attempts quoting LinkedIn and x-li-uui
   });
 });
 
-Deno.test("http: 429 until the end is a rate-limit error pointing at midnight UTC", async () => {
+Deno.test("http: a short-term 429 until the end is a rate-limit error pointing at the next sync", async () => {
   const reply = json(429, {
     status: 429,
     message: "Member and Application level throttle limit reached",
@@ -242,7 +239,7 @@ Deno.test("http: 429 until the end is a rate-limit error pointing at midnight UT
     assert.ok(error instanceof ConnectorError);
     assert.equal(error.kind, "transient_error");
     assert.ok(error.message.startsWith("Max try rate limit exceded"), error.message);
-    assert.ok(error.message.includes("midnight UTC"), error.message);
+    assert.ok(error.message.includes("the next sync resumes"), error.message);
     assert.ok(error.message.includes("Member and Application level throttle limit reached"));
     assert.ok(error.message.includes("uuid-429"));
     assert.ok(error.message.includes(LABEL));
@@ -280,7 +277,7 @@ Deno.test("http: 400, 401, 403, 404 and 426 are returned at once, without retry"
   }
 });
 
-Deno.test("http: a network error is retried, then reported as transient", async () => {
+async function closedPort(): Promise<number> {
   // A port that was just free: nothing listens there.
   const probe = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -288,15 +285,103 @@ Deno.test("http: a network error is retried, then reported as transient", async 
   );
   const port = probe.addr.port;
   await probe.shutdown();
+  return port;
+}
+
+Deno.test("http: a host that refuses connections is tried 3 times, then a config_error naming it", async () => {
+  const port = await closedPort();
   const { options, logs, attempts } = httpOptions();
   const error = await rejection(
     send({ url: `http://127.0.0.1:${port}/x`, init: {}, label: LABEL }, options),
   );
   assert.ok(error instanceof ConnectorError);
+  assert.equal(error.kind, "config_error");
+  assert.match(
+    error.message,
+    new RegExp(
+      `^Cannot reach 127\\.0\\.0\\.1:${port} for ${LABEL}: connection refused \\(3 attempts\\)`,
+    ),
+  );
+  assert.ok(!error.message.includes("resume"), error.message);
+  assert.match(String((error.cause as Error)?.stack), /TypeError/, "the original error is kept");
+  assert.equal(attempts(), 3);
+  assert.equal(warnings(logs).length, 2);
+});
+
+Deno.test("http: a host that answered before and then refuses is retried 5 times, as transient", async () => {
+  const port = await closedPort();
+  const { options, attempts } = httpOptions();
+  options.usage.reached(`127.0.0.1:${port}`);
+  const error = await rejection(
+    send({ url: `http://127.0.0.1:${port}/x`, init: {}, label: LABEL }, options),
+  );
+  assert.ok(error instanceof ConnectorError);
   assert.equal(error.kind, "transient_error");
-  assert.ok(error.message.includes("network error"), error.message);
+  assert.match(
+    error.message,
+    /connection refused \(5 attempts\)\. It answered earlier in this run/,
+  );
   assert.equal(attempts(), 5);
-  assert.equal(warnings(logs).length, 4);
+});
+
+Deno.test("http: a name that does not resolve is a config_error naming the host", async () => {
+  const { options, attempts } = httpOptions();
+  const error = await rejection(
+    send({ url: "http://no-such-host.invalid/x", init: {}, label: LABEL }, options),
+  );
+  assert.ok(error instanceof ConnectorError);
+  assert.equal(error.kind, "config_error");
+  assert.match(
+    error.message,
+    /^Cannot reach no-such-host\.invalid for .*: name not resolved \(3 attempts\)/,
+  );
+  assert.equal(attempts(), 3);
+});
+
+Deno.test("http: usage counts requests, retries and 429s per endpoint", async () => {
+  const limited = json(429, { message: "slow down" });
+  const busy = json(500, { message: "busy" });
+  await withServer([limited, busy, json(200, { ok: 1 })], async (url) => {
+    const { options } = httpOptions();
+    await send({ url, init: {}, label: LABEL }, options);
+    assert.deepEqual(options.usage.of("GET /rest/posts"), {
+      requests: 3,
+      retried: 2,
+      rateLimited: 1,
+    });
+    assert.deepEqual(options.usage.summary(), [
+      "GET /rest/posts: 3 requests, 2 retried, 1 rate-limited.",
+    ]);
+  });
+});
+
+Deno.test("http: a daily-limit 429 is returned at once, without retry", async () => {
+  const daily = json(429, {
+    status: 429,
+    serviceErrorCode: 101,
+    code: "TOO_MANY_REQUESTS",
+    message:
+      "Resource level throttle APPLICATION_AND_MEMBER DAY limit for calls to this resource is reached.",
+  });
+  await withServer([daily], async (url, seen) => {
+    const { options, logs } = httpOptions();
+    const response = await send({ url, init: {}, label: LABEL }, options);
+    assert.equal(response.status, 429);
+    assert.equal(seen.length, 1);
+    assert.equal(warnings(logs).length, 0);
+  });
+});
+
+Deno.test("http: a blocked request is not sent", async () => {
+  await withServer([json(200, {})], async (url, seen) => {
+    const { options } = httpOptions();
+    const stop = new Error("daily limit used up");
+    const error = await rejection(
+      send({ url, init: {}, label: LABEL, blocked: () => stop }, options),
+    );
+    assert.equal(error, stop);
+    assert.equal(seen.length, 0);
+  });
 });
 
 Deno.test("http: the Retry-After header sets the wait in send()", async () => {
@@ -316,53 +401,65 @@ Deno.test("http: the Retry-After header sets the wait in send()", async () => {
 Deno.test("http: retryDelayMs honours Retry-After in seconds and as an HTTP date, capped", () => {
   const now = Date.UTC(2026, 10, 23, 12, 0, 0);
   const never = () => assert.fail("no jitter with Retry-After");
-  assert.equal(retryDelayMs(1, "2", 1, () => 0.5), 2000);
-  assert.equal(retryDelayMs(3, "0", 1, never, now), 0);
-  assert.equal(retryDelayMs(1, "1.5", 1, never, now), 1500);
-  assert.equal(retryDelayMs(1, " 7 ", 1, never, now), 7000);
-  assert.equal(retryDelayMs(1, "10", 0.01, never, now), 100);
+  assert.equal(retryDelayMs(1, "throttle", "2", 1, () => 0.5), 2000);
+  assert.equal(retryDelayMs(3, "throttle", "0", 1, never, now), 0);
+  assert.equal(retryDelayMs(1, "throttle", "1.5", 1, never, now), 1500);
+  assert.equal(retryDelayMs(1, "throttle", " 7 ", 1, never, now), 7000);
+  assert.equal(retryDelayMs(1, "throttle", "10", 0.01, never, now), 100);
   // An HTTP date, in the future, now and in the past.
   const in30s = new Date(now + 30_000).toUTCString();
-  assert.equal(retryDelayMs(1, in30s, 1, never, now), 30_000);
-  assert.equal(retryDelayMs(1, new Date(now).toUTCString(), 1, never, now), 0);
-  assert.equal(retryDelayMs(1, new Date(now - 60_000).toUTCString(), 1, never, now), 0);
+  assert.equal(retryDelayMs(1, "throttle", in30s, 1, never, now), 30_000);
+  assert.equal(retryDelayMs(1, "throttle", new Date(now).toUTCString(), 1, never, now), 0);
+  assert.equal(retryDelayMs(1, "throttle", new Date(now - 60_000).toUTCString(), 1, never, now), 0);
   // Capped at 300 s, both forms.
-  assert.equal(retryDelayMs(1, "299", 1, never, now), 299_000);
-  assert.equal(retryDelayMs(1, "300", 1, never, now), 300_000);
-  assert.equal(retryDelayMs(1, "301", 1, never, now), 300_000);
-  assert.equal(retryDelayMs(1, "86400", 1, never, now), 300_000);
-  assert.equal(retryDelayMs(1, new Date(now + 3_600_000).toUTCString(), 1, never, now), 300_000);
-  assert.equal(retryDelayMs(1, "86400", 0.5, never, now), 150_000);
+  assert.equal(retryDelayMs(1, "throttle", "299", 1, never, now), 299_000);
+  assert.equal(retryDelayMs(1, "throttle", "300", 1, never, now), 300_000);
+  assert.equal(retryDelayMs(1, "throttle", "301", 1, never, now), 300_000);
+  assert.equal(retryDelayMs(1, "throttle", "86400", 1, never, now), 300_000);
+  assert.equal(
+    retryDelayMs(1, "throttle", new Date(now + 3_600_000).toUTCString(), 1, never, now),
+    300_000,
+  );
+  assert.equal(retryDelayMs(1, "throttle", "86400", 0.5, never, now), 150_000);
 });
 
 Deno.test("http: retryDelayMs grows exponentially with bounded jitter otherwise", () => {
-  assert.equal(retryDelayMs(2, null, 1, () => 0), 10000);
-  const base = (attempt: number) => retryDelayMs(attempt, null, 1, () => 0);
-  // Doubling from attempt to attempt, as long as it is not capped.
-  assert.equal(base(1) * 2, base(2));
-  assert.equal(base(2) * 2, base(3));
-  assert.equal(base(3) * 2, base(4));
-  assert.ok(base(1) > 0);
-  // Capped: it stops growing, and stays below the Retry-After cap.
-  assert.equal(base(20), base(30));
-  assert.ok(base(30) <= 300_000 && base(30) >= base(4));
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    const low = base(attempt);
-    const high = retryDelayMs(attempt, null, 1, () => 1);
-    assert.ok(high > low && high <= low * 1.5, `attempt ${attempt}: ${low}..${high}`);
-    const mid = retryDelayMs(attempt, null, 1, () => 0.5);
-    assert.ok(mid > low && mid < high);
-    // The scale multiplies the wait.
-    assert.equal(retryDelayMs(attempt, null, 0.5, () => 0), Math.round(low * 0.5));
+  // After a 429 from 5 s with up to +50%; after a fault from 1 s with -50% to 0.
+  assert.equal(retryDelayMs(2, "throttle", null, 1, () => 0), 10_000);
+  assert.equal(retryDelayMs(1, "fault", null, 1, () => 1), 1_000);
+  assert.equal(retryDelayMs(1, "fault", null, 1, () => 0), 500);
+  for (const backoff of ["throttle", "fault"] as const) {
+    const base = (attempt: number) => retryDelayMs(attempt, backoff, null, 1, () => 0);
+    // Doubling from attempt to attempt, as long as it is not capped.
+    assert.equal(base(1) * 2, base(2));
+    assert.equal(base(2) * 2, base(3));
+    assert.equal(base(3) * 2, base(4));
+    assert.ok(base(1) > 0);
+    // Capped: it stops growing, and stays below the Retry-After cap.
+    assert.equal(base(20), base(30));
+    assert.ok(base(30) <= 300_000 && base(30) >= base(4));
+    const spread = backoff === "throttle" ? 1.5 : 2;
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const low = base(attempt);
+      const high = retryDelayMs(attempt, backoff, null, 1, () => 1);
+      assert.ok(high > low && high <= low * spread, `attempt ${attempt}: ${low}..${high}`);
+      const mid = retryDelayMs(attempt, backoff, null, 1, () => 0.5);
+      assert.ok(mid > low && mid < high);
+      // The scale multiplies the wait.
+      assert.equal(retryDelayMs(attempt, backoff, null, 0.5, () => 0), Math.round(low * 0.5));
+    }
+    // Garbage Retry-After falls back to the exponential wait.
+    assert.equal(retryDelayMs(2, backoff, "soon", 1, () => 0), base(2));
+    assert.equal(retryDelayMs(2, backoff, "", 1, () => 0), base(2));
+    // With the real jitter, every value is within the bounds.
+    for (let i = 0; i < 100; i++) {
+      const delay = retryDelayMs(3, backoff, null, 1);
+      assert.ok(delay >= base(3) && delay <= base(3) * spread);
+    }
   }
-  // Garbage Retry-After falls back to the exponential wait.
-  assert.equal(retryDelayMs(2, "soon", 1, () => 0), base(2));
-  assert.equal(retryDelayMs(2, "", 1, () => 0), base(2));
-  // With the real jitter, every value is within the bounds.
-  for (let i = 0; i < 100; i++) {
-    const delay = retryDelayMs(3, null, 1);
-    assert.ok(delay >= base(3) && delay <= base(3) * 1.5);
-  }
+  // Three faults in a row wait at most 1 + 2 + 4 s in production.
+  const burst = [1, 2, 3].reduce((sum, n) => sum + retryDelayMs(n, "fault", null, 1, () => 1), 0);
+  assert.equal(burst, 7_000);
 });
 
 Deno.test("http: an aborted signal stops before the first attempt", async () => {

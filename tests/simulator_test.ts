@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { dailyLimitReached, throttled } from "./simulator/errors.ts";
 import { LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
 
 const DAY = 86_400_000;
@@ -696,7 +697,7 @@ Deno.test("recording: endpoints, headers, counts, concurrency, reset", async () 
   });
 });
 
-Deno.test("dailyLimitPerEndpoint answers the documented 429 until the next UTC day", async () => {
+Deno.test("dailyLimitPerEndpoint answers the observed DAY-limit 429 until the next UTC day", async () => {
   await withSim({ dailyLimitPerEndpoint: 2 }, async (sim, clock) => {
     const path = `/rest/organizations/${ORG}`;
     assert.equal((await call(sim, path)).status, 200);
@@ -704,11 +705,17 @@ Deno.test("dailyLimitPerEndpoint answers the documented 429 until the next UTC d
     const limited = await call(sim, path);
     assert.equal(limited.status, 429);
     assert.deepEqual(limited.body, {
-      serviceErrorCode: 101,
-      message: "Resource level throttle limit for calls to this resource is reached.",
       status: 429,
+      serviceErrorCode: 101,
+      code: "TOO_MANY_REQUESTS",
+      message:
+        "Resource level throttle APPLICATION_AND_MEMBER DAY limit for calls to this resource is reached.",
     });
+    assert.deepEqual(limited.body, dailyLimitReached().body);
     assert.equal(limited.headers.get("retry-after"), null);
+    // Later in the same day it stays refused.
+    clock.now = MIDNIGHT + DAY - 1;
+    assert.equal((await call(sim, path)).status, 429);
     assert.equal((await call(sim, followerStats())).status, 200);
     clock.now = MIDNIGHT + DAY;
     assert.equal((await call(sim, path)).status, 200);
@@ -2097,4 +2104,217 @@ Deno.test("videoPosts: exactly that many ugcPost videos, and no share-URN video"
   } finally {
     await sim.close();
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Short-term throttle, refresh-token rotation and expiry, granted scopes, introspection
+
+/** POSTs a form to an OAuth endpoint (`accessToken` or `introspectToken`). */
+function oauthPost(sim: LinkedInSimulator, endpoint: string, fields: Record<string, string>) {
+  return call(sim, `/oauth/v2/${endpoint}`, {
+    method: "POST",
+    token: null,
+    version: null,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** The refresh-token grant with the simulator's client credentials. */
+function refreshGrant(sim: LinkedInSimulator, refreshToken: string) {
+  return oauthPost(sim, "accessToken", {
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: sim.clientId,
+    client_secret: sim.clientSecret,
+  });
+}
+
+/** Introspects `token` with the simulator's client credentials. */
+function introspect(sim: LinkedInSimulator, token: string) {
+  return oauthPost(sim, "introspectToken", {
+    client_id: sim.clientId,
+    client_secret: sim.clientSecret,
+    token,
+  });
+}
+
+const INVALID_GRANT = {
+  error: "invalid_request",
+  error_description:
+    "The provided authorization grant or refresh token is invalid, expired or revoked",
+};
+
+Deno.test("generic 429 body: the documented shape, distinct from the daily one", () => {
+  assert.equal(throttled().status, 429);
+  assert.deepEqual(throttled().body, {
+    serviceErrorCode: 101,
+    message: "Resource level throttle limit for calls to this resource is reached.",
+    status: 429,
+  });
+  assert.equal(dailyLimitReached().status, 429);
+  assert.notDeepEqual(throttled().body, dailyLimitReached().body);
+});
+
+Deno.test("burstLimit: over `calls` in the window get the generic 429, which clears itself", async () => {
+  await withSim({ burstLimit: { calls: 3, perMs: 200 } }, async (sim) => {
+    const path = `/rest/organizations/${ORG}`;
+    const first = await Promise.all([1, 2, 3, 4, 5].map(() => call(sim, path)));
+    assert.deepEqual(first.map((r) => r.status).sort(), [200, 200, 200, 429, 429]);
+    const limited = first.find((r) => r.status === 429)!;
+    assert.deepEqual(limited.body, throttled().body);
+    assert.equal(limited.headers.get("retry-after"), null);
+    // Across endpoints, after authentication; OAuth endpoints are not throttled.
+    assert.equal((await call(sim, followerStats())).status, 429);
+    assert.equal((await call(sim, path, { token: null })).status, 401);
+    assert.equal((await introspect(sim, sim.accessToken)).status, 200);
+    assert.equal((await refreshGrant(sim, sim.refreshToken)).status, 200);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const again = await Promise.all([1, 2, 3, 4].map(() => call(sim, followerStats())));
+    assert.deepEqual(again.map((r) => r.status).sort(), [200, 200, 200, 429]);
+  });
+});
+
+Deno.test("burstLimit: refused calls use no daily quota", async () => {
+  await withSim({ burstLimit: { calls: 1, perMs: 200 }, dailyLimitPerEndpoint: 2 }, async (sim) => {
+    const path = `/rest/organizations/${ORG}`;
+    assert.equal((await call(sim, path)).status, 200);
+    assert.deepEqual((await call(sim, path)).body, throttled().body);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal((await call(sim, path)).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.deepEqual((await call(sim, path)).body, dailyLimitReached().body);
+  });
+});
+
+Deno.test("refresh tokens: without rotation the same one comes back and stays valid", async () => {
+  await withSim({}, async (sim) => {
+    const grant = await refreshGrant(sim, sim.refreshToken);
+    assert.equal(grant.body.refresh_token, sim.refreshToken);
+    assert.equal(sim.currentRefreshToken(), sim.refreshToken);
+    assert.equal((await refreshGrant(sim, sim.refreshToken)).status, 200);
+  });
+});
+
+Deno.test("rotateRefreshTokens: a new token each grant, old ones rejected, expiry unchanged", async () => {
+  await withSim({ rotateRefreshTokens: true }, async (sim, clock) => {
+    const initial = sim.refreshToken;
+    assert.equal(sim.currentRefreshToken(), initial);
+    const first = await refreshGrant(sim, initial);
+    assert.equal(first.status, 200);
+    const second = first.body.refresh_token;
+    assert.notEqual(second, initial);
+    assert.match(second, /^AQ/);
+    assert.equal(sim.currentRefreshToken(), second);
+    assert.equal(sim.refreshToken, initial);
+    assert.equal(first.body.refresh_token_expires_in, 31_536_000);
+    assert.equal(
+      (await call(sim, `/rest/organizations/${ORG}`, { token: first.body.access_token })).status,
+      200,
+    );
+
+    const reused = await refreshGrant(sim, initial);
+    assert.equal(reused.status, 400);
+    assert.deepEqual(reused.body, INVALID_GRANT);
+    assert.equal(sim.currentRefreshToken(), second);
+
+    clock.now += DAY;
+    const next = await refreshGrant(sim, second);
+    assert.equal(next.status, 200);
+    assert.notEqual(next.body.refresh_token, second);
+    assert.equal(next.body.refresh_token_expires_in, 31_536_000 - 86_400);
+    assert.deepEqual((await refreshGrant(sim, second)).body, INVALID_GRANT);
+    assert.equal((await refreshGrant(sim, sim.currentRefreshToken())).status, 200);
+  });
+});
+
+Deno.test("refreshTokenTtlSeconds: the grant counts down from it, then refuses", async () => {
+  const ttl = 10 * 86_400;
+  await withSim({ refreshTokenTtlSeconds: ttl, rotateRefreshTokens: true }, async (sim, clock) => {
+    assert.equal((await refreshGrant(sim, sim.refreshToken)).body.refresh_token_expires_in, ttl);
+    clock.now += 9 * DAY;
+    const late = await refreshGrant(sim, sim.currentRefreshToken());
+    assert.equal(late.body.refresh_token_expires_in, 86_400);
+    clock.now += DAY;
+    const expired = await refreshGrant(sim, sim.currentRefreshToken());
+    assert.equal(expired.status, 400);
+    assert.deepEqual(expired.body, INVALID_GRANT);
+  });
+});
+
+Deno.test("scopes: carried by the initial and granted tokens, reported, and enforced", async () => {
+  await withSim({ scopes: ["rw_organization_admin"] }, async (sim) => {
+    const grant = await refreshGrant(sim, sim.refreshToken);
+    assert.equal(grant.body.scope, "rw_organization_admin");
+    for (const token of [sim.accessToken, grant.body.access_token, sim.issueAccessToken({})]) {
+      assert.equal((await introspect(sim, token)).body.scope, "rw_organization_admin");
+      const denied = await call(sim, posts(), { token });
+      assert.equal(denied.status, 403);
+      assert.equal(denied.body.code, "ACCESS_DENIED");
+      assert.equal((await call(sim, `/rest/organizations/${ORG}`, { token })).status, 200);
+    }
+    // An explicit scope list still wins.
+    const social = sim.issueAccessToken({ scopes: ["r_organization_social"] });
+    assert.equal((await call(sim, posts(), { token: social })).status, 200);
+  });
+  await withSim({ scopes: ["rw_organization_admin", "r_organization_social"] }, async (sim) => {
+    const grant = await refreshGrant(sim, sim.refreshToken);
+    assert.equal(grant.body.scope, "rw_organization_admin,r_organization_social");
+    const info = await introspect(sim, grant.body.access_token);
+    assert.equal(info.body.scope, "rw_organization_admin,r_organization_social");
+  });
+});
+
+Deno.test("introspection: documented fields for granted, expired and revoked tokens; errors", async () => {
+  await withSim({}, async (sim, clock) => {
+    const seconds = (ms: number) => Math.floor(ms / 1000);
+    const grant = await refreshGrant(sim, sim.refreshToken);
+    const active = await introspect(sim, grant.body.access_token);
+    assert.equal(active.status, 200);
+    assert.deepEqual(active.body, {
+      active: true,
+      client_id: sim.clientId,
+      authorized_at: seconds(NOW),
+      created_at: seconds(NOW),
+      status: "active",
+      expires_at: seconds(NOW) + 5_184_000,
+      scope: ALL_SCOPES.join(","),
+      auth_type: "3L",
+    });
+
+    const expired = await introspect(sim, sim.issueAccessToken({ state: "expired" }));
+    assert.equal(expired.status, 200);
+    assert.equal(expired.body.active, false);
+    assert.equal(expired.body.status, "expired");
+    assert.ok(expired.body.expires_at <= seconds(NOW), `${expired.body.expires_at}`);
+    assert.ok(expired.body.created_at < expired.body.expires_at);
+    const revoked = await introspect(sim, sim.issueAccessToken({ state: "revoked" }));
+    assert.equal(revoked.body.active, false);
+    assert.equal(revoked.body.status, "revoked");
+
+    clock.now += 61 * DAY;
+    const aged = await introspect(sim, grant.body.access_token);
+    assert.equal(aged.body.active, false);
+    assert.equal(aged.body.status, "expired");
+
+    const fields = { client_id: sim.clientId, client_secret: sim.clientSecret, token: "nope" };
+    assert.equal((await oauthPost(sim, "introspectToken", fields)).status, 400);
+    const badId = await oauthPost(sim, "introspectToken", {
+      ...fields,
+      client_id: "wrong",
+      token: sim.accessToken,
+    });
+    assert.equal(badId.status, 400);
+    const badSecret = await oauthPost(sim, "introspectToken", {
+      ...fields,
+      client_secret: "wrong",
+      token: sim.accessToken,
+    });
+    assert.equal(badSecret.status, 401);
+    assert.equal(badSecret.body.error, "invalid_client");
+    const missing = await oauthPost(sim, "introspectToken", { client_id: sim.clientId });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.error, "invalid_request");
+  });
 });

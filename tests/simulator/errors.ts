@@ -63,12 +63,30 @@ export function accessDenied(
   return coded(403, "ACCESS_DENIED", message, 100);
 }
 
-/** The documented 429 for a daily throttle; LinkedIn sends no Retry-After. */
+/**
+ * The documented generic 429, `{serviceErrorCode: 101, message, status: 429}`: what LinkedIn's
+ * short-term "infrastructure protection" throttle answers (it clears by itself). No Retry-After.
+ */
 export function throttled(): ApiError {
   return new ApiError(429, {
     serviceErrorCode: 101,
     message: "Resource level throttle limit for calls to this resource is reached.",
     status: 429,
+  });
+}
+
+/**
+ * The 429 LinkedIn was observed to answer once a daily quota is used up (until 00:00 UTC):
+ * `code: "TOO_MANY_REQUESTS"` and a message naming the `APPLICATION_AND_MEMBER DAY limit`.
+ * No Retry-After.
+ */
+export function dailyLimitReached(): ApiError {
+  return new ApiError(429, {
+    status: 429,
+    serviceErrorCode: 101,
+    code: "TOO_MANY_REQUESTS",
+    message:
+      "Resource level throttle APPLICATION_AND_MEMBER DAY limit for calls to this resource is reached.",
   });
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+export { dailyLimitReached, throttled } from "./errors.ts";
 export { LinkedInSimulator } from "./server.ts";
 export type {
   ApiTier,

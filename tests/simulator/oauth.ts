@@ -9,7 +9,7 @@
 import { ApiError, coded, oauthError } from "./errors.ts";
 import { ALL_SCOPES } from "./permissions.ts";
 import { randomText } from "./random.ts";
-import type { Json } from "./types.ts";
+import type { Json, SimulatorOptions } from "./types.ts";
 
 /** Access tokens live 60 days. */
 export const ACCESS_TOKEN_TTL_S = 5_184_000;
@@ -28,6 +28,12 @@ export interface TokenInfo {
   expiresAt: number;
 }
 
+/** The token options of {@link SimulatorOptions}. */
+export type TokenOptions = Pick<
+  SimulatorOptions,
+  "scopes" | "rotateRefreshTokens" | "refreshTokenTtlSeconds"
+>;
+
 /** The OAuth client, its refresh token, and every access token issued. */
 export class TokenStore {
   /** OAuth client id accepted by the token endpoint. */
@@ -37,29 +43,43 @@ export class TokenStore {
     16,
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
   );
-  /** The refresh token accepted by the token endpoint. */
-  readonly refreshToken: string = `AQ${randomText(260)}`;
+  /** The initial refresh token. */
+  readonly refreshToken: string = newRefreshToken();
 
+  private current: string = this.refreshToken;
   private readonly tokens = new Map<string, TokenInfo>();
+  private readonly scopes: string[];
   private readonly refreshExpiresAt: number;
   private refreshExpired = false;
 
-  /** A store whose refresh token expires 365 days after `now()`. */
-  constructor(private readonly now: () => number) {
-    this.refreshExpiresAt = now() + REFRESH_TOKEN_TTL_S * 1000;
+  /** A store whose refresh token expires `refreshTokenTtlSeconds` (default 365 days) after `now()`. */
+  constructor(private readonly now: () => number, private readonly options: TokenOptions = {}) {
+    this.scopes = options.scopes ?? ALL_SCOPES;
+    const ttl = options.refreshTokenTtlSeconds ?? REFRESH_TOKEN_TTL_S;
+    this.refreshExpiresAt = now() + ttl * 1000;
   }
 
-  /** Mints an access token (default: valid, all scopes). */
+  /**
+   * Mints an access token (default: valid, the granted scopes). An expired one was created 60 days
+   * ago and expires now, so introspection's times agree with its status.
+   */
   issue(opts: { scopes?: string[]; state?: "valid" | "expired" | "revoked" }): string {
     const token = `AQ${randomText(360)}`;
-    const createdAt = this.now();
+    const state = opts.state ?? "valid";
+    const ttl = ACCESS_TOKEN_TTL_S * 1000;
+    const createdAt = state === "expired" ? this.now() - ttl : this.now();
     this.tokens.set(token, {
-      scopes: opts.scopes ?? ALL_SCOPES,
-      state: opts.state ?? "valid",
+      scopes: opts.scopes ?? this.scopes,
+      state,
       createdAt,
-      expiresAt: createdAt + ACCESS_TOKEN_TTL_S * 1000,
+      expiresAt: createdAt + ttl,
     });
     return token;
+  }
+
+  /** The refresh token the token endpoint accepts now (the newest one, when rotating). */
+  currentRefreshToken(): string {
+    return this.current;
   }
 
   /** From now on the refresh token is rejected as invalid, expired or revoked. */
@@ -121,19 +141,20 @@ export class TokenStore {
     this.checkClient(need("client_id"), need("client_secret"));
     // Refreshing never extends the refresh token's own lifetime.
     const remaining = Math.floor((this.refreshExpiresAt - this.now()) / 1000);
-    if (refreshToken !== this.refreshToken || this.refreshExpired || remaining <= 0) {
+    if (refreshToken !== this.current || this.refreshExpired || remaining <= 0) {
       throw oauthError(
         400,
         "invalid_request",
         "The provided authorization grant or refresh token is invalid, expired or revoked",
       );
     }
+    if (this.options.rotateRefreshTokens) this.current = newRefreshToken();
     return {
       access_token: this.issue({}),
       expires_in: ACCESS_TOKEN_TTL_S,
-      refresh_token: this.refreshToken,
+      refresh_token: this.current,
       refresh_token_expires_in: remaining,
-      scope: ALL_SCOPES.join(","),
+      scope: this.scopes.join(","),
     };
   }
 
@@ -167,4 +188,9 @@ export class TokenStore {
       auth_type: "3L",
     };
   }
+}
+
+/** A fresh refresh-token string. */
+function newRefreshToken(): string {
+  return `AQ${randomText(260)}`;
 }

@@ -21,7 +21,7 @@ import { endpointOf, OAUTH_ENDPOINTS, type Route, routeNamed } from "./routes.ts
 import { socialMetadataElement } from "./social_metadata.ts";
 import { DEFAULT_ORGANIZATIONS, SimState } from "./state.ts";
 import { taxonomyElements } from "./taxonomies.ts";
-import { DailyLimiter } from "./throttle.ts";
+import { BurstLimiter, DailyLimiter } from "./throttle.ts";
 import type {
   Fault,
   RecordedRequest,
@@ -39,13 +39,16 @@ export class LinkedInSimulator {
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[] = [];
-  /** A valid access token with all scopes (admin, social, social feed and basic profile). */
+  /**
+   * A valid access token with the granted scopes (by default all: admin, social, social feed and
+   * basic profile).
+   */
   readonly accessToken: string;
   /** OAuth client id accepted by the token endpoint. */
   readonly clientId: string;
   /** OAuth client secret accepted by the token endpoint. */
   readonly clientSecret: string;
-  /** The refresh token accepted by the token endpoint. */
+  /** The initial refresh token; with `rotateRefreshTokens`, see {@link currentRefreshToken}. */
   readonly refreshToken: string;
 
   private readonly server: Deno.HttpServer<Deno.NetAddr>;
@@ -53,6 +56,7 @@ export class LinkedInSimulator {
   private readonly state: SimState;
   private readonly tokens: TokenStore;
   private readonly limiter: DailyLimiter;
+  private readonly burst: BurstLimiter;
   private readonly faults = new FaultBook();
   private inFlight = 0;
   private highWater = 0;
@@ -60,12 +64,13 @@ export class LinkedInSimulator {
 
   private constructor(private readonly options: SimulatorOptions) {
     this.now = options.now ?? Date.now;
-    this.tokens = new TokenStore(this.now);
+    this.tokens = new TokenStore(this.now, options);
     this.clientId = this.tokens.clientId;
     this.clientSecret = this.tokens.clientSecret;
     this.refreshToken = this.tokens.refreshToken;
     this.accessToken = this.tokens.issue({});
     this.limiter = new DailyLimiter(options.dailyLimitPerEndpoint, this.now);
+    this.burst = new BurstLimiter(options.burstLimit);
     this.state = new SimState(
       options.seed ?? 1,
       this.now,
@@ -117,11 +122,22 @@ export class LinkedInSimulator {
     this.faults.clear();
   }
 
-  /** Mints an access token (default: valid, all scopes). */
+  /**
+   * Mints an access token (default: valid, the granted scopes). An expired one was created 60 days
+   * ago and expires now.
+   */
   issueAccessToken(
     opts: { scopes?: string[]; state?: "valid" | "expired" | "revoked" },
   ): string {
     return this.tokens.issue(opts);
+  }
+
+  /**
+   * The refresh token the token endpoint accepts now: `refreshToken` until a grant rotates it
+   * (`rotateRefreshTokens`), then the newest one returned.
+   */
+  currentRefreshToken(): string {
+    return this.tokens.currentRefreshToken();
   }
 
   /** From now on the refresh token is rejected as invalid, expired or revoked. */
@@ -293,6 +309,8 @@ export class LinkedInSimulator {
       )
       : "NO_VERSION";
     const token = this.tokens.authenticate(req.headers.get("authorization"));
+    // The short-term throttle first: a call it refuses uses no daily quota.
+    this.burst.count();
     // Daily limits count per LinkedIn resource, so both share-statistics routes share one.
     this.limiter.count(route?.internalName ?? endpoint);
     if (!route) throw notFound();

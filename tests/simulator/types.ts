@@ -64,6 +64,25 @@ export interface SimulatorOptions {
   seed?: number;
   /** The app's access tier; default "standard". On "development" every BATCH_GET is a 403. */
   apiTier?: ApiTier;
+  /**
+   * LinkedIn's short-term "infrastructure protection" throttle: at most `calls` API calls (any
+   * endpoint, counted after authentication) in any sliding window of `perMs` milliseconds of real
+   * time; further calls get the generic 429 (`throttled()` in errors.ts), which clears by itself
+   * once the window has passed. Refused calls do not count. OAuth endpoints are exempt. Default off.
+   */
+  burstLimit?: { calls: number; perMs: number };
+  /**
+   * Whether every successful refresh-token grant returns a new `refresh_token`, after which only
+   * the newest one is accepted. Rotation never extends the refresh token's lifetime. Default false.
+   */
+  rotateRefreshTokens?: boolean;
+  /** The refresh token's lifetime from start, in seconds; default 365 days (31,536,000). */
+  refreshTokenTtlSeconds?: number;
+  /**
+   * The member's granted scopes: those of the initial access token, of tokens the refresh grant
+   * mints and of `issueAccessToken` without `scopes`. Default: all four the routes use.
+   */
+  scopes?: string[];
 }
 
 /** One request as the simulator received it, plus the status it answered. */
