@@ -61,7 +61,8 @@ const ACCESS_TOKEN_HELP =
 const REFRESH_TOKEN_HELP =
   "The refresh token is invalid, expired or revoked and must be re-created: refresh tokens last " +
   "365 days from the member's consent and refreshing does not extend them. Generate a new one " +
-  "with LinkedIn's OAuth Token Generator and update the connector's credentials.";
+  "with LinkedIn's OAuth Token Generator and update the connector's credentials. (If LinkedIn " +
+  "replaced it, the connector sent the new one in a CONTROL message: use that one.)";
 
 /**
  * Creates the token source for the configured credentials; every token it

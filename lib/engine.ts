@@ -243,7 +243,8 @@ class Run {
         try {
           for (const item of elements) feed.check(item);
         } catch (error) {
-          throw systemError(`${where}: ${asConnectorError(error).message}`);
+          const message = `${where}: ${asConnectorError(error).message}`;
+          throw new ConnectorError("system_error", message, undefined, { cause: error });
         }
         return elements;
       };
@@ -514,7 +515,8 @@ class Partition {
       return make();
     } catch (error) {
       const { message } = asConnectorError(error);
-      throw message.includes(where) ? error : systemError(`${where}: ${message}`);
+      if (message.includes(where)) throw error;
+      throw new ConnectorError("system_error", `${where}: ${message}`, undefined, { cause: error });
     }
   }
 

@@ -141,7 +141,6 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
         onFailedAttempt: async ({ error, attemptNumber }) => {
           const { outcome, attempts } = error as RetryableFailure;
           const answer = outcome.type === "answer" ? outcome : undefined;
-          if (answer?.status === 429) options.usage.rateLimited(resource);
           if (attemptNumber >= attempts) return;
           const backoff = answer?.status === 429 ? "throttle" : "fault";
           const waitMs = retryDelayMs(
@@ -213,6 +212,7 @@ async function attempt(
       timeout.aborted ? options.timeoutMs : undefined,
     );
   }
+  if (outcome.type === "answer" && outcome.status === 429) options.usage.rateLimited(resource);
   const verdict = judge(outcome, circumstances());
   if (verdict.action === "retry" || outcome.type !== "answer") {
     throw new RetryableFailure(outcome, verdict.action === "retry" ? verdict.attempts : 1);

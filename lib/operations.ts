@@ -211,7 +211,9 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
     );
   }
   for (const [scope, message] of refusedEverywhere) notes.push(`(${scope}: ${message})`);
-  const succeeded = failures.length === 0 && blocked.length < STREAMS.length;
+  // The taxonomies need no scope: the check is whether any organization's data can be read.
+  const readable = STREAMS.filter((s) => s.partitions !== "connection" && !blocked.includes(s));
+  const succeeded = failures.length === 0 && readable.length > 0;
   if (failures.length > 0) {
     const reachable = organizations.length - failing.size;
     notes.unshift(
@@ -219,7 +221,7 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
         (reachable > 0 ? ` (${reachable} can)` : "") + `: ${failures.join(" | ")}`,
     );
   } else if (!succeeded) {
-    notes.unshift("No stream can be read with this token.");
+    notes.unshift("No organization stream can be read with this token.");
   }
   runtime.output.emit(connectionStatusMessage(succeeded, notes.join(" ") || undefined));
   return 0;
@@ -262,7 +264,7 @@ function tokenNotes(about: Introspection, grant: Grant | undefined, runtime: Run
       : undefined,
   ].filter(Boolean);
   if (expiries.length > 0) notes.push(`Token: ${expiries.join("; ")}.`);
-  if (about.scopes) notes.push(`Granted scopes: ${about.scopes.join(", ")}.`);
+  if (about.scopes) notes.push(`Granted scopes: ${about.scopes.join(", ") || "none"}.`);
   if (about.expiresAt !== undefined && about.expiresAt - now < ACCESS_TOKEN_WARNING_DAYS * DAY_MS) {
     runtime.output.emit(logMessage(
       "WARN",

@@ -273,6 +273,8 @@ for (const target of TARGETS) {
       assert.match(error.message, new RegExp(`^Cannot reach ${host} for ${target.label.source}`));
       assert.match(error.message, /: connection refused \(3 attempts\)\. Check api_base_url/);
       assert.doesNotMatch(error.message, /resume/);
+      // The stack trace is the original one: fetch's.
+      assert.match(error.stack_trace, /^TypeError: fetch failed/);
       assert.equal(lastStatus(run.messages, "total_follower_count"), "INCOMPLETE");
       assertClean(run);
     });

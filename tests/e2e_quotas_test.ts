@@ -1,0 +1,229 @@
+/**
+ * End-to-end tests of quotas and bad answers: a daily limit stops its endpoint at once
+ * (and only it), requests are counted per endpoint at the end of a read, records that
+ * break their schema are never written, and a host that cannot be reached fails `check`
+ * fast, naming the host.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  catalogFor,
+  closedPort,
+  configFor,
+  errorsOf,
+  lastStatus,
+  logsOf,
+  type Message,
+  ORG,
+  OTHER_ORG,
+  readArgs,
+  recordsOf,
+  runConnector,
+  statesOf,
+  Workspace,
+} from "./harness.ts";
+import { dailyLimitReached, LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
+
+type Config = Record<string, unknown>;
+
+async function withSim(
+  options: SimulatorOptions,
+  fn: (sim: LinkedInSimulator, file: (content: unknown) => string) => Promise<void>,
+): Promise<void> {
+  const sim = await LinkedInSimulator.start(options);
+  using workspace = new Workspace();
+  let n = 0;
+  try {
+    await fn(sim, (content) => workspace.file(`input-${n++}.json`, content));
+  } finally {
+    await sim.close();
+  }
+}
+
+function rateLimitedStatuses(messages: Message[], stream: string): Message[] {
+  return messages.filter((m) =>
+    m.type === "TRACE" && m.trace.type === "STREAM_STATUS" &&
+    m.trace.stream_status.stream_descriptor.name === stream &&
+    m.trace.stream_status.reasons?.some((r: Message) => r.type === "RATE_LIMITED")
+  ).map((m) => m.trace.stream_status);
+}
+
+const nextMidnight = (now: number) => Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000;
+const DAILY = dailyLimitReached().body;
+
+Deno.test("daily limit: the endpoint stops at once, RATE_LIMITED until midnight UTC, other endpoints go on", async () => {
+  await withSim({}, async (sim, file) => {
+    sim.inject({ endpoint: "posts", action: { status: 429, body: DAILY } });
+    const config: Config = configFor(sim, {
+      org_id: undefined,
+      org_ids: [ORG, OTHER_ORG],
+      backoff_scale: 1, // production waits: a retry would show in the wall time and the count
+    });
+    const streams = ["ugc_posts", "shares", "post_statistics", "total_follower_count"];
+    const started = Date.now();
+    const run = await runConnector(readArgs(file(config), file(catalogFor(streams))));
+    const wallMs = Date.now() - started;
+    assert.equal(run.code, 1, run.stdout);
+    // Only the requests already sent when the first 429 came back: no retry, no new page.
+    const posts = sim.requests.filter((r) => r.endpoint === "posts");
+    assert.ok(posts.length >= 1 && posts.length <= 2, `${posts.length} posts requests`);
+    assert.ok(posts.every((r) => r.status === 429));
+    assert.equal(
+      logsOf(run.messages, "WARN").filter((m) => m.startsWith("Caught retryable")).length,
+      0,
+    );
+    assert.ok(wallMs < 5_000, `no backoff was waited: ${wallMs} ms`);
+
+    const reset = nextMidnight(Date.now());
+    for (const stream of ["ugc_posts", "shares", "post_statistics"]) {
+      const limited = rateLimitedStatuses(run.messages, stream);
+      assert.equal(limited.length, 1, stream);
+      assert.equal(limited[0].status, "RUNNING");
+      assert.equal(limited[0].reasons[0].rate_limited.quota_reset, reset);
+      assert.equal(lastStatus(run.messages, stream), "INCOMPLETE", stream);
+      const errors = errorsOf(run.messages, stream);
+      assert.equal(errors.length, 2, `${stream}: one error per organization`);
+      for (const error of errors) {
+        assert.equal(error.failure_type, "transient_error");
+        assert.match(
+          error.message,
+          /^Max try rate limit exceded for GET \/rest\/posts: LinkedIn's daily limit for this endpoint is used up/,
+        );
+        assert.ok(error.message.includes(DAILY.message as string), error.message);
+        const at = new Date(reset).toISOString().slice(0, 10);
+        assert.match(error.message, new RegExp(`resets at ${at} 00:00 UTC, in \\d+\\.\\d hours`));
+        assert.match(error.message, /the next sync resumes from the last saved state/);
+      }
+    }
+    // Another endpoint is not held back.
+    assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
+    assert.equal(recordsOf(run.messages, "total_follower_count").length, 2);
+    // The request summary shows what happened, per endpoint.
+    const summary = logsOf(run.messages, "INFO").filter((m) =>
+      m.startsWith("LinkedIn requests to ")
+    );
+    assert.ok(
+      summary.includes(
+        `LinkedIn requests to GET /rest/posts: ${posts.length} ${
+          posts.length === 1 ? "request" : "requests"
+        }, 0 retried, ${posts.length} rate-limited.`,
+      ),
+      summary.join("\n"),
+    );
+    assert.ok(
+      summary.includes(
+        "LinkedIn requests to GET /rest/networkSizes: 2 requests, 0 retried, 0 rate-limited.",
+      ),
+      summary.join("\n"),
+    );
+  });
+});
+
+Deno.test("daily limit: the simulator's per-endpoint quota stops the second organization and keeps the first one's state", async () => {
+  await withSim({ dailyLimitPerEndpoint: 1 }, async (sim, file) => {
+    const config = configFor(sim, {
+      org_id: undefined,
+      org_ids: [ORG, OTHER_ORG],
+      max_concurrent_requests: 1,
+    });
+    const run = await runConnector(
+      readArgs(file(config), file(catalogFor(["follower_statistics_time_bound"], "incremental"))),
+    );
+    assert.equal(run.code, 1);
+    assert.equal(sim.count("followerStatistics"), 2, "one answered, one refused, none retried");
+    const [error] = errorsOf(run.messages, "follower_statistics_time_bound");
+    assert.match(error.message, /organization 5515715/);
+    assert.match(error.message, /daily limit for this endpoint is used up/);
+    const states = statesOf(run.messages, "follower_statistics_time_bound");
+    const last = states.at(-1)!.state.stream.stream_state.organizations;
+    assert.ok(last[ORG], "the first organization's cursor is saved");
+    assert.equal(last[OTHER_ORG], undefined);
+    assert.equal(rateLimitedStatuses(run.messages, "follower_statistics_time_bound").length, 1);
+  });
+});
+
+Deno.test("short-term throttle: the simulator's burst limit is retried until it clears", async () => {
+  await withSim({ burstLimit: { calls: 2, perMs: 300 } }, async (sim, file) => {
+    const config = configFor(sim, { backoff_scale: 0.2 });
+    const streams = [
+      "total_follower_count",
+      "follower_statistics",
+      "page_statistics",
+      "share_statistics",
+    ];
+    const run = await runConnector(readArgs(file(config), file(catalogFor(streams))));
+    assert.equal(run.code, 0, run.stdout);
+    assert.ok(sim.requests.some((r) => r.status === 429), "the burst limit was hit");
+    for (const stream of streams) assert.equal(lastStatus(run.messages, stream), "COMPLETE");
+    const retried = logsOf(run.messages, "WARN").filter((m) => m.startsWith("Caught retryable"));
+    assert.ok(retried.length >= 1);
+    assert.ok(
+      retried.every((m) => m.includes("Resource level throttle limit")),
+      retried.join("\n"),
+    );
+  });
+});
+
+Deno.test("bad answers: a record that breaks its schema ends the partition and is never written", async () => {
+  await withSim({}, async (sim, file) => {
+    sim.inject({
+      endpoint: "networkSizes",
+      organizationId: OTHER_ORG,
+      action: { status: 200, body: { firstDegreeSize: "many" } },
+    });
+    const config = configFor(sim, { org_id: undefined, org_ids: [ORG, OTHER_ORG] });
+    const run = await runConnector(
+      readArgs(file(config), file(catalogFor(["total_follower_count"]))),
+    );
+    assert.equal(run.code, 1);
+    const records = recordsOf(run.messages, "total_follower_count");
+    assert.deepEqual(records.map((r) => r.organizationId), [ORG]);
+    assert.ok(records.every((r) => Number.isInteger(r.firstDegreeSize)));
+    const [error] = errorsOf(run.messages, "total_follower_count");
+    assert.equal(error.failure_type, "system_error");
+    assert.match(
+      error.message,
+      /stream total_follower_count, organization 5515715, GET \/rest\/networkSizes\/.* is not what LinkedIn documents: firstDegreeSize: must be integer/,
+    );
+    assert.ok(!run.stdout.includes('"many"') || !/"RECORD".*"many"/.test(run.stdout));
+  });
+});
+
+Deno.test("bad answers: a feed item of the wrong type fails the streams reading it, not the others", async () => {
+  await withSim({}, async (sim, file) => {
+    const post = { ...sim.posts(ORG)[0], lifecycleState: 42 };
+    sim.inject({
+      endpoint: "posts",
+      action: { status: 200, body: { paging: { start: 0, count: 1 }, elements: [post] } },
+    });
+    const run = await runConnector(
+      readArgs(file(configFor(sim)), file(catalogFor(["ugc_posts", "total_follower_count"]))),
+    );
+    const [error] = errorsOf(run.messages, "ugc_posts");
+    assert.ok(error, run.stdout);
+    assert.match(
+      error.message,
+      /GET \/rest\/posts is not what LinkedIn documents: lifecycleState: must be/,
+    );
+    assert.equal(recordsOf(run.messages, "ugc_posts").length, 0);
+    assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
+  });
+});
+
+Deno.test("check: a host that refuses connections is FAILED within seconds, naming the host and the cause", async () => {
+  await withSim({}, async (sim, file) => {
+    const closed = closedPort();
+    const config = configFor(sim, { api_base_url: closed, backoff_scale: 1 });
+    const started = Date.now();
+    const run = await runConnector(["check", "--config", file(config)]);
+    const wallMs = Date.now() - started;
+    assert.equal(run.code, 0, run.stderr);
+    const status = run.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
+    assert.equal(status.status, "FAILED");
+    assert.ok(status.message.includes(`Cannot reach ${new URL(closed).host}`), status.message);
+    assert.match(status.message, /connection refused/);
+    assert.doesNotMatch(status.message, /resume|temporary/);
+    assert.ok(wallMs < 8_000, `${wallMs} ms`);
+  });
+});
