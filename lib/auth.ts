@@ -8,7 +8,7 @@
 import type { Credentials } from "./config.ts";
 import { isConfigError } from "./errors.ts";
 import { type HttpOptions, send } from "./http.ts";
-import { oauthAnswerError } from "./outcomes.ts";
+import { judge, oauthAnswerError } from "./outcomes.ts";
 import { DAY_MS } from "./windows.ts";
 
 /** The OAuth scope an endpoint needs. */
@@ -153,7 +153,7 @@ async function refreshAccessToken(
     label,
   }, http);
   const body = response.body as Record<string, unknown> | undefined;
-  if (response.status !== 200 || typeof body?.access_token !== "string") {
+  if (judge(response, {}).action !== "use" || typeof body?.access_token !== "string") {
     throw oauthAnswerError(response, label, REFRESH_TOKEN_HELP);
   }
   const now = Date.now();
@@ -218,7 +218,7 @@ export async function introspect(
     label,
   }, http);
   const body = response.body as Record<string, unknown> | undefined;
-  if (response.status !== 200 || typeof body?.active !== "boolean") {
+  if (judge(response, {}).action !== "use" || typeof body?.active !== "boolean") {
     throw oauthAnswerError(response, label, "");
   }
   return {
@@ -231,8 +231,6 @@ export async function introspect(
 
 /** Warn when the refresh token has fewer days left than this. */
 export const REFRESH_TOKEN_WARNING_DAYS = 30;
-/** Warn when the access token has fewer days left than this. */
-export const ACCESS_TOKEN_WARNING_DAYS = 10;
 
 /**
  * Whether the granted scopes cover `scope`; the read-only admin scope serves the

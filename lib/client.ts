@@ -13,6 +13,9 @@ import { type HttpOptions, type HttpResponse, type RateLimitListener, send } fro
 import { answerError, dailyLimitReached, judge } from "./outcomes.ts";
 import { resourceOf } from "./usage.ts";
 
+/** Stops an endpoint whose daily limit is used up; its reason holds LinkedIn's answer. */
+type DailyStop = AbortController & { at: number };
+
 /** One GET against the versioned API. */
 export interface ApiRequest {
   /** Path under the base URL, e.g. `/rest/posts`. */
@@ -95,8 +98,8 @@ export function currentMonth(now: number = Date.now()): string {
  */
 export class LinkedInClient implements ApiClient {
   #version: string;
-  #dailyLimits = new Map<string, ConnectorError>();
-  #halted?: ConnectorError;
+  #dailyStops = new Map<string, DailyStop>();
+  #halt = new AbortController();
   #search: Promise<{ response: HttpResponse; version: string }> | undefined;
 
   constructor(
@@ -113,19 +116,41 @@ export class LinkedInClient implements ApiClient {
     return this.#version;
   }
 
+  /** The failure that ended every request of this run, if one did. */
+  get halted(): ConnectorError | undefined {
+    return this.#halt.signal.reason;
+  }
+
   /** GETs a resource and returns its JSON body. */
   async get(request: ApiRequest): Promise<unknown> {
     const resource = resourceOf(request.path);
-    const blocked = () => this.#halted ?? this.#dailyLimits.get(resource);
-    const stop = blocked();
-    if (stop) throw stop;
+    const daily = this.#dailyStop(resource);
+    const stopped = AbortSignal.any([this.#halt.signal, daily.signal]);
+    try {
+      stopped.throwIfAborted();
+      return await this.#get(request, resource, stopped, daily);
+    } catch (error) {
+      // Every request the daily limit stops says so about itself.
+      if (error === daily.signal.reason) {
+        throw dailyLimitReached(daily.signal.reason.outcome, resource, request.label, daily.at);
+      }
+      throw error;
+    }
+  }
+
+  async #get(
+    request: ApiRequest,
+    resource: string,
+    stopped: AbortSignal,
+    daily: DailyStop,
+  ): Promise<unknown> {
     let token = await this.tokens.token();
     let refreshed = false;
     let answered: { response: HttpResponse; version: string } | undefined;
     for (;;) {
       const version = answered?.version ?? this.#version;
       const response = answered?.response ??
-        await this.#send(request, token, version, resource, blocked);
+        await this.#send(request, token, version, resource, stopped);
       answered = undefined;
       const verdict = judge(response, {
         canRefresh: this.tokens.refreshable && !refreshed,
@@ -145,15 +170,17 @@ export class LinkedInClient implements ApiClient {
         case "step_version":
           answered = await this.#replaceRetired(version, request, token, resource);
           continue;
-        case "stop_endpoint": {
+        case "stop_endpoint":
           // LinkedIn counts daily limits per endpoint: the others go on.
-          const error = this.#dailyLimits.get(resource) ??
-            dailyLimitReached(response, resource, request.label, Date.now());
-          this.#dailyLimits.set(resource, error);
-          throw error;
-        }
+          if (!daily.signal.aborted) {
+            daily.at = Date.now();
+            daily.abort(Object.assign(new Error("daily limit reached"), { outcome: response }));
+          }
+          throw daily.signal.reason;
         default: {
-          const error = answerError(response, {
+          // (http.ts never returns an answer the table says to retry.)
+          const kind = "kind" in verdict ? verdict.kind : "transient_error";
+          const error = answerError(response, kind, {
             where: `${request.label}, GET ${request.path}`,
             scope: request.scope,
             needsPageRole: request.scope ? NEEDS_PAGE_ROLE[request.scope] : undefined,
@@ -162,11 +189,19 @@ export class LinkedInClient implements ApiClient {
             version,
             tokenRejected: (says) => this.tokens.rejectedMessage(says),
           });
-          if (verdict.action === "fail_run") this.#halted ??= error;
+          if (verdict.action === "fail_run" && !this.#halt.signal.aborted) this.#halt.abort(error);
           throw error;
         }
       }
     }
+  }
+
+  #dailyStop(resource: string): DailyStop {
+    let stop = this.#dailyStops.get(resource);
+    if (!stop) {
+      this.#dailyStops.set(resource, stop = Object.assign(new AbortController(), { at: 0 }));
+    }
+    return stop;
   }
 
   #send(
@@ -174,7 +209,7 @@ export class LinkedInClient implements ApiClient {
     token: string,
     version: string,
     resource: string,
-    blocked?: () => Error | undefined,
+    stopped?: AbortSignal,
   ): Promise<HttpResponse> {
     const query = request.query ?? "";
     const headers: Record<string, string> = {
@@ -203,7 +238,7 @@ export class LinkedInClient implements ApiClient {
       resource,
       onRateLimited: request.onRateLimited,
       priority: request.priority,
-      blocked,
+      stopped,
     }, this.http);
   }
 
@@ -243,7 +278,7 @@ export class LinkedInClient implements ApiClient {
     for (const candidate of laterVersions(retired, currentMonth())) {
       tried.push(candidate);
       const response = await this.#send(request, token, candidate, resource);
-      if (response.status === 426) continue;
+      if (judge(response, {}).action === "step_version") continue;
       this.#version = candidate;
       this.http.log(
         "WARN",

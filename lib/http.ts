@@ -1,19 +1,19 @@
 /**
  * One HTTP exchange with retries: `fetch` wrapped in `p-retry`, a per-attempt
- * timeout, exponential backoff with jitter, `Retry-After`, and a JSON body.
- * Answers that need a person (4xx other than 408/429) are returned to the caller,
- * which knows what they mean.
+ * timeout, exponential backoff with jitter, `Retry-After`, and a JSON body. What to
+ * retry is the table of outcomes' (`outcomes.ts`) decision; every other answer is
+ * returned to the caller, which acts on the table's verdict.
  *
  * @module
  */
 import pRetry, { AbortError } from "p-retry";
-import { configError } from "./errors.ts";
 import {
   type AnswerOutcome,
   type Backoff,
   type Circumstances,
   describe,
   failedOutcome,
+  forbiddenHost,
   judge,
   linkedInMessage,
   MAX_ATTEMPTS,
@@ -54,8 +54,12 @@ export interface HttpRequest {
   onRateLimited?: RateLimitListener;
   /** Higher goes first when requests wait for the concurrency limit; default 0. */
   priority?: number;
-  /** Checked before every attempt: an error here ends the request without sending it. */
-  blocked?: () => Error | undefined;
+  /**
+   * Aborted when the request may no longer be sent (its endpoint's daily limit is used up,
+   * or the run cannot succeed): it then ends with the signal's reason, even while it waits
+   * to retry.
+   */
+  stopped?: AbortSignal;
 }
 
 /** A complete answer: status, headers and the parsed JSON body (`json` false if it was not). */
@@ -68,7 +72,7 @@ const MAX_DELAY_MS = 60_000;
 const MAX_RETRY_AFTER_MS = 300_000;
 
 class RetryableFailure extends Error {
-  constructor(readonly outcome: Outcome, readonly attempts: number) {
+  constructor(readonly outcome: Outcome, readonly backoff: Backoff, readonly attempts: number) {
     super(outcome.type);
   }
 }
@@ -126,7 +130,10 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
   const resource = request.resource ??
     resourceOf(new URL(request.url).pathname, request.init.method);
   const host = new URL(request.url).host;
-  const circumstances = (): Circumstances => ({ hostReached: options.usage.hasReached(host) });
+  const circumstances = (): Circumstances => ({
+    hostReached: options.usage.hasReached(host),
+    linkedInHost: /(^|\.)linkedin\.com(:443)?$/.test(host),
+  });
   try {
     const priority = request.priority ?? 0;
     return await pRetry(
@@ -139,10 +146,9 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
         shouldRetry: ({ error, attemptNumber }) =>
           attemptNumber < (error as RetryableFailure).attempts,
         onFailedAttempt: async ({ error, attemptNumber }) => {
-          const { outcome, attempts } = error as RetryableFailure;
+          const { outcome, backoff, attempts } = error as RetryableFailure;
           const answer = outcome.type === "answer" ? outcome : undefined;
           if (attemptNumber >= attempts) return;
-          const backoff = answer?.status === 429 ? "throttle" : "fault";
           const waitMs = retryDelayMs(
             attemptNumber,
             backoff,
@@ -158,7 +164,11 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
           );
           options.usage.retried(resource);
           if (backoff === "throttle") request.onRateLimited?.(Date.now() + waitMs);
-          await sleep(waitMs, options.signal);
+          const stopped = request.stopped;
+          await sleep(
+            waitMs,
+            stopped ? AbortSignal.any([options.signal, stopped]) : options.signal,
+          );
         },
       },
     );
@@ -174,8 +184,7 @@ async function attempt(
   options: HttpOptions,
   circumstances: () => Circumstances,
 ): Promise<HttpResponse> {
-  const blocked = request.blocked?.();
-  if (blocked) throw new AbortError(blocked);
+  if (request.stopped?.aborted) throw new AbortError(request.stopped.reason);
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout]);
   options.usage.attempted(resource);
@@ -199,12 +208,7 @@ async function attempt(
   } catch (error) {
     if (options.signal.aborted) throw new AbortError(options.signal.reason);
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      const host = new URL(request.url).host;
-      throw new AbortError(configError(
-        `This build of the connector may not connect to ${host}; point api_base_url and ` +
-          "oauth_base_url at LinkedIn's hosts.",
-        (error as Error).message,
-      ));
+      throw new AbortError(forbiddenHost(new URL(request.url).host, error));
     }
     outcome = failedOutcome(
       error as Error,
@@ -214,9 +218,10 @@ async function attempt(
   }
   if (outcome.type === "answer" && outcome.status === 429) options.usage.rateLimited(resource);
   const verdict = judge(outcome, circumstances());
-  if (verdict.action === "retry" || outcome.type !== "answer") {
-    throw new RetryableFailure(outcome, verdict.action === "retry" ? verdict.attempts : 1);
+  if (verdict.action === "retry") {
+    throw new RetryableFailure(outcome, verdict.backoff, verdict.attempts);
   }
+  if (outcome.type !== "answer") throw new RetryableFailure(outcome, "fault", 1);
   return outcome;
 }
 

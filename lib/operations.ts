@@ -6,7 +6,6 @@
  */
 import PQueue from "p-queue";
 import {
-  ACCESS_TOKEN_WARNING_DAYS,
   covers,
   type Grant,
   introspect,
@@ -30,7 +29,6 @@ import { connectionStatusMessage, controlConfigMessage, logMessage } from "./pro
 import { streamStates } from "./state.ts";
 import { checkRequests, scopesOf, STREAMS } from "./streams.ts";
 import { Usage } from "./usage.ts";
-import { DAY_MS } from "./windows.ts";
 
 /**
  * `discover`: validates the config and prints the catalog, without any request.
@@ -161,7 +159,7 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
         connection.http,
       );
       granted = about.scopes;
-      notes.push(...tokenNotes(about, connection.grant, runtime));
+      notes.push(...tokenNotes(about, connection.grant));
     } catch (error) {
       notes.push(`LinkedIn did not say when the token expires: ${asConnectorError(error).message}`);
     }
@@ -189,16 +187,22 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
     }
   }
   for (const [scope, message] of refusedEverywhere) missing.set(scope, message);
-  const failing = new Set<string>();
-  const failures = probes.flatMap((probe, index) => {
-    const where = `organization ${organizations[index]}`;
+  // A failure of the whole connection (a refused token, say) is the same error for every
+  // organization: it is told once, for all of them.
+  const failingBy = new Map<string, string[]>();
+  probes.forEach((probe, index) => {
     const messages = probe.status === "rejected"
       ? [asConnectorError(probe.reason).message]
       : [...probe.value.refused].filter(([scope]) => !refusedEverywhere.has(scope))
         .map(([, error]) => error.message);
-    if (messages.length > 0) failing.add(organizations[index]);
-    return messages.map((message) => `${where}: ${message}`);
+    for (const message of messages) {
+      failingBy.set(message, [...failingBy.get(message) ?? [], organizations[index]]);
+    }
   });
+  const failing = new Set([...failingBy.values()].flat());
+  const failures = [...failingBy].map(([message, ids]) =>
+    `${ids.length > 1 ? "organizations" : "organization"} ${ids.join(", ")}: ${message}`
+  );
   const blocked = STREAMS.filter((stream) => scopesOf(stream).some((scope) => missing.has(scope)));
   const blockedNote = [...missing.keys()].map((scope) => {
     const names = STREAMS.filter((stream) => scopesOf(stream).includes(scope)).map((s) => s.name);
@@ -249,7 +253,7 @@ async function checkOrganization(
   return { refused, answered };
 }
 
-function tokenNotes(about: Introspection, grant: Grant | undefined, runtime: Runtime): string[] {
+function tokenNotes(about: Introspection, grant: Grant | undefined): string[] {
   const now = Date.now();
   const notes: string[] = [];
   if (!about.active) {
@@ -265,13 +269,6 @@ function tokenNotes(about: Introspection, grant: Grant | undefined, runtime: Run
   ].filter(Boolean);
   if (expiries.length > 0) notes.push(`Token: ${expiries.join("; ")}.`);
   if (about.scopes) notes.push(`Granted scopes: ${about.scopes.join(", ") || "none"}.`);
-  if (about.expiresAt !== undefined && about.expiresAt - now < ACCESS_TOKEN_WARNING_DAYS * DAY_MS) {
-    runtime.output.emit(logMessage(
-      "WARN",
-      `The access token expires on ${whenFrom(about.expiresAt, now)}; the connector refreshes it ` +
-        "on its next run.",
-    ));
-  }
   return notes;
 }
 
@@ -296,26 +293,31 @@ export async function read(invocation: Invocation, runtime: Runtime): Promise<nu
     ? streamStates(await readJsonFile(invocation.state, { emptyMeans: null }), stateFile)
     : new Map();
   const { client, http } = connect(loaded, invocation, runtime);
-  const organizations = streams.length > 0
-    ? await resolveOrganizations(config.organizationIds, client)
-    : [];
-  const plans = planStreams(streams, states, organizations, stateFile);
-  output.emit(logMessage(
-    "INFO",
-    `Reading ${streams.length} streams for organizations ${organizations.join(", ")} ` +
-      `starting with LinkedIn-Version ${client.version}.`,
-  ));
-  const failed = await readStreams(plans, organizations, {
-    client,
-    output,
-    config,
-    signal,
-    now: Date.now,
-  });
-  if (signal.aborted) return exitCodeOf(signal);
-  for (const line of http.usage.summary()) {
-    output.emit(logMessage("INFO", `LinkedIn requests to ${line}`));
+  let failed: string[];
+  try {
+    const organizations = streams.length > 0
+      ? await resolveOrganizations(config.organizationIds, client)
+      : [];
+    const plans = planStreams(streams, states, organizations, stateFile);
+    output.emit(logMessage(
+      "INFO",
+      `Reading ${streams.length} streams for organizations ${organizations.join(", ")} ` +
+        `starting with LinkedIn-Version ${client.version}.`,
+    ));
+    failed = await readStreams(plans, organizations, {
+      client,
+      output,
+      config,
+      signal,
+      now: Date.now,
+    });
+  } finally {
+    // Also when the read fails or is stopped: the counts matter most then.
+    for (const line of http.usage.summary()) {
+      output.emit(logMessage("INFO", `LinkedIn requests to ${line}`));
+    }
   }
+  if (signal.aborted) return exitCodeOf(signal);
   if (failed.length > 0) {
     output.emit(logMessage("ERROR", `Streams that did not complete: ${failed.join(", ")}.`));
     return 1;

@@ -46,6 +46,8 @@ export interface Circumstances {
   versionPinned?: boolean;
   /** The host has answered before in this run. */
   hostReached?: boolean;
+  /** The host is one of LinkedIn's (not a configured stand-in). */
+  linkedInHost?: boolean;
 }
 
 /** At most this many attempts per request. */
@@ -67,6 +69,11 @@ const RETRYABLE_STATUSES = new Set([408, 500, 502, 503, 504]);
  */
 export function isDailyLimit(body: unknown): boolean {
   return / DAY limit/.test(linkedInMessage(body) ?? "");
+}
+
+// LinkedIn's 400 for a statistics window it does not serve: the user's start_date.
+function isDateWindowRefusal(body: unknown): boolean {
+  return (linkedInMessage(body) ?? "").includes("Invalid timeIntervals");
 }
 
 /**
@@ -115,7 +122,7 @@ export function judge(outcome: Outcome, circumstances: Circumstances): Verdict {
       : { action: "step_version" };
   }
   if (status === 403 || status === 404) return { action: "fail_partition", kind: "config_error" };
-  if (status === 400 && (linkedInMessage(body) ?? "").includes("Invalid timeIntervals")) {
+  if (status === 400 && isDateWindowRefusal(body)) {
     return { action: "fail_partition", kind: "config_error" };
   }
   return { action: "fail_partition", kind: "system_error" };
@@ -225,10 +232,19 @@ export function retriesExhausted(
   if (outcome.type === "unreachable") {
     const base =
       `Cannot reach ${outcome.host} for ${label}: ${outcome.cause} (${attempts} attempts).`;
-    return circumstances.hostReached
-      ? failure(
+    if (circumstances.hostReached) {
+      return failure(
         "transient_error",
         `${base} It answered earlier in this run; the next sync resumes from the last saved state.`,
+        outcome,
+      );
+    }
+    // A configured stand-in host is the user's to fix; LinkedIn's own host not resolving or
+    // refusing is this machine's network, which may come back.
+    return circumstances.linkedInHost
+      ? failure(
+        "transient_error",
+        `${base} Check that this machine's DNS, proxy and firewall let it reach LinkedIn.`,
         outcome,
       )
       : failure(
@@ -253,6 +269,25 @@ export function retriesExhausted(
     `${label} failed after ${attempts} attempts: ${detail}. This is usually temporary on ` +
       "LinkedIn's side; the next sync resumes from the last saved state.",
     outcome,
+  );
+}
+
+/**
+ * The error when the runtime's permissions forbid connecting to `host` (the compiled
+ * binary may reach only LinkedIn's hosts and localhost): the run cannot succeed.
+ *
+ * @example
+ * ```ts
+ * forbiddenHost("example.com", new Error("Requires net access")).kind; // "config_error"
+ * ```
+ */
+export function forbiddenHost(host: string, cause: Error): ConnectorError {
+  return new ConnectorError(
+    "config_error",
+    `This build of the connector may not connect to ${host}; point api_base_url and ` +
+      "oauth_base_url at LinkedIn's hosts.",
+    cause.message,
+    { cause },
   );
 }
 
@@ -321,28 +356,28 @@ export interface RequestFacts {
 }
 
 /**
- * The error for a failing answer of the API, saying what it means and what to do.
+ * The error for a failing answer of the API, of the failure type the table's verdict
+ * gave, saying what it means and what to do.
  *
  * @example
  * ```ts
  * const answer = { type: "answer", status: 404, headers: new Headers(), body: {}, json: true } as const;
- * answerError(answer, { where: "check, GET /rest/organizations/1", organizationId: "1",
- *   version: "202608", tokenRejected: (says) => says }).kind; // "config_error"
+ * answerError(answer, "config_error", { where: "check, GET /rest/organizations/1",
+ *   organizationId: "1", version: "202608", tokenRejected: (says) => says }).message;
  * ```
  */
 export function answerError(
   outcome: AnswerOutcome,
+  kind: FailureKind,
   facts: RequestFacts,
 ): ConnectorError {
   const says = linkedInMessage(outcome.body);
   const quoted = describe(outcome);
   const { where } = facts;
-  const verdict = judge(outcome, { versionPinned: true });
-  const kind = "kind" in verdict ? verdict.kind : "system_error";
   const make = (message: string, internal?: string) => failure(kind, message, outcome, internal);
   switch (outcome.status) {
     case 400:
-      if (kind === "config_error") {
+      if (isDateWindowRefusal(outcome.body)) {
         return make(
           `LinkedIn rejected the statistics date window for ${where}: ${quoted}. LinkedIn serves ` +
             "time-bound statistics only for windows that start at most 12 months and at least 2 " +
@@ -428,6 +463,10 @@ export function oauthAnswerError(
 ): ConnectorError {
   const body = outcome.body as Record<string, unknown> | undefined;
   const says = linkedInMessage(body) ?? `HTTP ${outcome.status}`;
+  const verdict = judge(outcome, {});
+  if (verdict.action === "stop_endpoint") {
+    return dailyLimitReached(outcome, "POST /oauth/v2", label, Date.now());
+  }
   if (body?.error === "invalid_client" || outcome.status === 401) {
     return failure(
       "config_error",
@@ -443,9 +482,8 @@ export function oauthAnswerError(
       outcome,
     );
   }
-  return failure(
-    "system_error",
-    `Unexpected answer to ${label}: HTTP ${outcome.status} ("${says}").`,
-    outcome,
-  );
+  const what = verdict.action === "use"
+    ? "an answer without the documented fields"
+    : `HTTP ${outcome.status}`;
+  return failure("system_error", `Unexpected answer to ${label}: ${what} ("${says}").`, outcome);
 }

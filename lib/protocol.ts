@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ConnectorError } from "./errors.ts";
+import { ConnectorError } from "./errors.ts";
 
 /** Any Airbyte message, as a plain object. */
 export type AirbyteMessage = Record<string, unknown> & { type: string };
@@ -126,7 +126,10 @@ export function streamStatusMessage(
 export function errorTraceMessage(error: ConnectorError, stream?: string): AirbyteMessage {
   const body: Record<string, unknown> = { message: error.message, failure_type: error.kind };
   if (error.internalMessage) body.internal_message = error.internalMessage;
-  const stack = (error.cause instanceof Error ? error.cause : error).stack;
+  // The stack of the original failure, not of the connector's errors that explain it.
+  let root: Error = error;
+  while (root instanceof ConnectorError && root.cause instanceof Error) root = root.cause;
+  const stack = root.stack;
   if (stack) body.stack_trace = stack;
   if (stream) body.stream_descriptor = { name: stream };
   return { type: "TRACE", trace: { type: "ERROR", emitted_at: Date.now(), error: body } };

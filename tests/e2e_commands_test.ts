@@ -9,11 +9,10 @@ import { VERSION } from "../lib/version.ts";
 import {
   ANALYST_ORG,
   configFor,
-  type Message,
   oauthConfigFor,
+  onlyMessage,
   ORG,
   OTHER_ORG,
-  type Run,
   runConnector,
   STREAM_NAMES,
   TIME_BOUND_STREAMS,
@@ -33,11 +32,6 @@ const SECRET_FIELDS = ["client_id", "client_secret", "refresh_token", "access_to
 type Json = Record<string, unknown>;
 
 /** The only message of a run, which must be of `type`. */
-function onlyMessage(run: Run, type: string): Message {
-  assert.deepEqual(run.messages.map((m) => m.type), [type], run.stdout + run.stderr);
-  return run.messages[0];
-}
-
 /** Every node of a JSON value with its path, depth first. */
 function* nodes(value: unknown, path = "$"): Generator<[string, unknown]> {
   yield [path, value];

@@ -21,24 +21,23 @@ import {
   recordsOf,
   runConnector,
   statesOf,
-  Workspace,
+  withSimulator,
 } from "./harness.ts";
+import { nextUtcMidnight } from "../lib/outcomes.ts";
 import { dailyLimitReached, LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
 
 type Config = Record<string, unknown>;
 
-async function withSim(
+/** Runs `fn` with a simulator and a function that writes an input file. */
+function withSim(
   options: SimulatorOptions,
   fn: (sim: LinkedInSimulator, file: (content: unknown) => string) => Promise<void>,
 ): Promise<void> {
-  const sim = await LinkedInSimulator.start(options);
-  using workspace = new Workspace();
   let n = 0;
-  try {
-    await fn(sim, (content) => workspace.file(`input-${n++}.json`, content));
-  } finally {
-    await sim.close();
-  }
+  return withSimulator(
+    (sim, workspace) => fn(sim, (content) => workspace.file(`input-${n++}.json`, content)),
+    options,
+  );
 }
 
 function rateLimitedStatuses(messages: Message[], stream: string): Message[] {
@@ -49,7 +48,6 @@ function rateLimitedStatuses(messages: Message[], stream: string): Message[] {
   ).map((m) => m.trace.stream_status);
 }
 
-const nextMidnight = (now: number) => Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000;
 const DAILY = dailyLimitReached().body;
 
 Deno.test("daily limit: the endpoint stops at once, RATE_LIMITED until midnight UTC, other endpoints go on", async () => {
@@ -61,9 +59,7 @@ Deno.test("daily limit: the endpoint stops at once, RATE_LIMITED until midnight 
       backoff_scale: 1, // production waits: a retry would show in the wall time and the count
     });
     const streams = ["ugc_posts", "shares", "post_statistics", "total_follower_count"];
-    const started = Date.now();
     const run = await runConnector(readArgs(file(config), file(catalogFor(streams))));
-    const wallMs = Date.now() - started;
     assert.equal(run.code, 1, run.stdout);
     // Only the requests already sent when the first 429 came back: no retry, no new page.
     const posts = sim.requests.filter((r) => r.endpoint === "posts");
@@ -73,9 +69,8 @@ Deno.test("daily limit: the endpoint stops at once, RATE_LIMITED until midnight 
       logsOf(run.messages, "WARN").filter((m) => m.startsWith("Caught retryable")).length,
       0,
     );
-    assert.ok(wallMs < 5_000, `no backoff was waited: ${wallMs} ms`);
 
-    const reset = nextMidnight(Date.now());
+    const reset = nextUtcMidnight(Date.now());
     for (const stream of ["ugc_posts", "shares", "post_statistics"]) {
       const limited = rateLimitedStatuses(run.messages, stream);
       assert.equal(limited.length, 1, stream);
@@ -165,6 +160,33 @@ Deno.test("short-term throttle: the simulator's burst limit is retried until it 
   });
 });
 
+Deno.test("faults: a burst of three 500s is over after three production waits, from about 1 s", async () => {
+  await withSim({}, async (sim, file) => {
+    const body = { status: 500, message: "Internal Server Error" };
+    sim.inject({ endpoint: "networkSizes", times: 3, action: { status: 500, body } });
+    const config = configFor(sim, { backoff_scale: 1 });
+    const run = await runConnector(
+      readArgs(file(config), file(catalogFor(["total_follower_count"]))),
+    );
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(sim.count("networkSizes"), 4);
+    assert.equal(recordsOf(run.messages, "total_follower_count").length, 1);
+    // Each wait as announced: 1, 2 and 4 s, less up to half for jitter.
+    const waits = logsOf(run.messages, "WARN")
+      .map((m) => /Waiting (\d+(?:\.\d+)?) seconds/.exec(m)?.[1])
+      .filter((wait) => wait !== undefined).map(Number);
+    assert.equal(waits.length, 3);
+    [1, 2, 4].forEach((most, index) => {
+      assert.ok(waits[index] >= most / 2 && waits[index] <= most, `${waits[index]} s`);
+    });
+    assert.ok(
+      logsOf(run.messages, "INFO").includes(
+        "LinkedIn requests to GET /rest/networkSizes: 4 requests, 3 retried, 0 rate-limited.",
+      ),
+    );
+  });
+});
+
 Deno.test("bad answers: a record that breaks its schema ends the partition and is never written", async () => {
   await withSim({}, async (sim, file) => {
     sim.inject({
@@ -186,7 +208,7 @@ Deno.test("bad answers: a record that breaks its schema ends the partition and i
       error.message,
       /stream total_follower_count, organization 5515715, GET \/rest\/networkSizes\/.* is not what LinkedIn documents: firstDegreeSize: must be integer/,
     );
-    assert.ok(!run.stdout.includes('"many"') || !/"RECORD".*"many"/.test(run.stdout));
+    assert.doesNotMatch(run.stdout, /"RECORD"[^\n]*"many"/);
   });
 });
 
@@ -215,15 +237,15 @@ Deno.test("check: a host that refuses connections is FAILED within seconds, nami
   await withSim({}, async (sim, file) => {
     const closed = closedPort();
     const config = configFor(sim, { api_base_url: closed, backoff_scale: 1 });
-    const started = Date.now();
     const run = await runConnector(["check", "--config", file(config)]);
-    const wallMs = Date.now() - started;
     assert.equal(run.code, 0, run.stderr);
     const status = run.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
     assert.equal(status.status, "FAILED");
     assert.ok(status.message.includes(`Cannot reach ${new URL(closed).host}`), status.message);
     assert.match(status.message, /connection refused/);
     assert.doesNotMatch(status.message, /resume|temporary/);
-    assert.ok(wallMs < 8_000, `${wallMs} ms`);
+    // Three attempts, with production waits of 0.5-1 s and 1-2 s between them.
+    const retried = logsOf(run.messages, "WARN").filter((m) => m.startsWith("Caught retryable"));
+    assert.deepEqual(retried.map((m) => Number(/after (\d) tries/.exec(m)?.[1])), [1, 2]);
   });
 });

@@ -18,8 +18,8 @@ import {
   errorsOf,
   lastStatus,
   logsOf,
-  type Message,
   oauthConfigFor,
+  onlyMessage,
   readArgs,
   type Run,
   runConnector,
@@ -39,11 +39,6 @@ const ALL_SCOPES = [
 ];
 
 /** The only message of a run, which must be of `type`. */
-function onlyMessage(run: Run, type: string): Message {
-  assert.deepEqual(run.messages.map((m) => m.type), [type], run.stdout + run.stderr);
-  return run.messages[0];
-}
-
 /** The single CONNECTION_STATUS of a `check` that exited 0 with nothing else on stdout. */
 function statusOf(run: Run): { status: string; message?: string } {
   assert.equal(run.code, 0, run.stderr);

@@ -274,6 +274,12 @@ export async function withSimulator(
   }
 }
 
+/** The one message of a run that printed exactly one, of `type`. */
+export function onlyMessage(run: Run, type: string): Message {
+  assert.deepEqual(run.messages.map((m) => m.type), [type], run.stdout + run.stderr);
+  return run.messages[0];
+}
+
 /** A base URL on 127.0.0.1 where nothing listens: the port was just opened and closed. */
 export function closedPort(): string {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

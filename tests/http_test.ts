@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Usage } from "../lib/usage.ts";
 import { ConnectorError } from "../lib/errors.ts";
 import { linkedInMessage } from "../lib/outcomes.ts";
+import { closedPort } from "./harness.ts";
 import { type HttpOptions, MAX_ATTEMPTS, retryDelayMs, send, sleep } from "../lib/http.ts";
 import type { LogLevel } from "../lib/protocol.ts";
 
@@ -277,19 +278,8 @@ Deno.test("http: 400, 401, 403, 404 and 426 are returned at once, without retry"
   }
 });
 
-async function closedPort(): Promise<number> {
-  // A port that was just free: nothing listens there.
-  const probe = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    () => new Response(),
-  );
-  const port = probe.addr.port;
-  await probe.shutdown();
-  return port;
-}
-
 Deno.test("http: a host that refuses connections is tried 3 times, then a config_error naming it", async () => {
-  const port = await closedPort();
+  const port = new URL(closedPort()).port;
   const { options, logs, attempts } = httpOptions();
   const error = await rejection(
     send({ url: `http://127.0.0.1:${port}/x`, init: {}, label: LABEL }, options),
@@ -309,7 +299,7 @@ Deno.test("http: a host that refuses connections is tried 3 times, then a config
 });
 
 Deno.test("http: a host that answered before and then refuses is retried 5 times, as transient", async () => {
-  const port = await closedPort();
+  const port = new URL(closedPort()).port;
   const { options, attempts } = httpOptions();
   options.usage.reached(`127.0.0.1:${port}`);
   const error = await rejection(
@@ -372,15 +362,35 @@ Deno.test("http: a daily-limit 429 is returned at once, without retry", async ()
   });
 });
 
-Deno.test("http: a blocked request is not sent", async () => {
+Deno.test("http: a stopped request is not sent", async () => {
   await withServer([json(200, {})], async (url, seen) => {
     const { options } = httpOptions();
     const stop = new Error("daily limit used up");
     const error = await rejection(
-      send({ url, init: {}, label: LABEL, blocked: () => stop }, options),
+      send({ url, init: {}, label: LABEL, stopped: AbortSignal.abort(stop) }, options),
     );
     assert.equal(error, stop);
     assert.equal(seen.length, 0);
+  });
+});
+
+Deno.test("http: a request waiting to retry ends as soon as it is stopped", async () => {
+  const limited = json(429, { message: "slow down" }, { "retry-after": "60" });
+  await withServer([limited], async (url, seen) => {
+    const { options } = httpOptions({ backoffScale: 1 });
+    const controller = new AbortController();
+    const stop = new Error("daily limit used up");
+    const sent = send({ url, init: {}, label: LABEL, stopped: controller.signal }, options);
+    while (seen.length === 0) await sleep(5, AbortSignal.timeout(5_000));
+    await sleep(50, AbortSignal.timeout(5_000));
+    controller.abort(stop);
+    // Not after the 60 s LinkedIn asked for: a guard far shorter ends the race otherwise.
+    const cancel = new AbortController();
+    const guard = sleep(10_000, cancel.signal).then(() => "still waiting", () => "cancelled");
+    assert.equal(await Promise.race([rejection(sent), guard]), stop);
+    cancel.abort();
+    await guard;
+    assert.equal(seen.length, 1);
   });
 });
 

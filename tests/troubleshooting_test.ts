@@ -6,8 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { tokenSource } from "../lib/auth.ts";
-import { refreshTokenWarning } from "../lib/auth.ts";
+import { refreshTokenWarning, tokenSource } from "../lib/auth.ts";
 import { parseConfig } from "../lib/config.ts";
 import { ConnectorError } from "../lib/errors.ts";
 import { resolveOrganizations } from "../lib/organizations.ts";
@@ -15,8 +14,10 @@ import {
   answerError,
   type AnswerOutcome,
   failedOutcome,
+  judge,
   malformedAnswer,
   oauthAnswerError,
+  type RequestFacts,
   retriesExhausted,
 } from "../lib/outcomes.ts";
 import {
@@ -115,6 +116,13 @@ const answer = (status: number, message: string): AnswerOutcome => ({
   json: true,
 });
 
+/** The client's error for an answer, of the failure type the table gives it. */
+function answerErrorOf(outcome: AnswerOutcome, facts: RequestFacts): Said {
+  const verdict = judge(outcome, { versionPinned: true });
+  assert.ok("kind" in verdict, verdict.action);
+  return error(() => answerError(outcome, verdict.kind, facts));
+}
+
 function error(make: () => unknown): Said {
   try {
     const made = make();
@@ -165,10 +173,8 @@ async function corpus(): Promise<Said[]> {
       oauthAnswerError(answer(401, "Client authentication failed"), "the OAuth token refresh", "")
     ),
     { text: refreshTokenWarning(Date.now() + 10 * 86_400_000, Date.now())!, as: "warning" },
-    ...[403, 426, 400, 404, 414].map((status) =>
-      error(() => answerError(answer(status, "no"), facts))
-    ),
-    error(() => answerError(answer(400, "Invalid timeIntervals parameter"), facts)),
+    ...[403, 426, 400, 404, 414].map((status) => answerErrorOf(answer(status, "no"), facts)),
+    answerErrorOf(answer(400, "Invalid timeIntervals parameter"), facts),
     error(() => malformedAnswer(facts.where, "firstDegreeSize: must be integer")),
   ];
   const noOrganizations = await resolveOrganizations(undefined, noAdministrator).catch((e) => e);

@@ -73,7 +73,9 @@ export interface SimulatorOptions {
   burstLimit?: { calls: number; perMs: number };
   /**
    * Whether every successful refresh-token grant returns a new `refresh_token`, after which only
-   * the newest one is accepted. Rotation never extends the refresh token's lifetime. Default false.
+   * the newest one is accepted. Rotation never extends the refresh token's lifetime. Default false:
+   * LinkedIn documents no rotation, so this is the strictest reading of "persist both returned
+   * values", for testing that a client keeps the newest one.
    */
   rotateRefreshTokens?: boolean;
   /** The refresh token's lifetime from start, in seconds; default 365 days (31,536,000). */
