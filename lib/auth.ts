@@ -35,8 +35,6 @@ export const NEEDS_PAGE_ROLE: Record<Scope, boolean> = {
 
 /** What LinkedIn's token endpoint answered to a refresh, beyond the access token. */
 export interface Grant {
-  /** When the access token expires (epoch ms), if LinkedIn said. */
-  accessTokenExpiresAt?: number;
   /** When the refresh token expires (epoch ms), from `refresh_token_expires_in`. */
   refreshTokenExpiresAt?: number;
   /** The refresh token LinkedIn returned, when it differs from the one sent. */
@@ -163,7 +161,6 @@ async function refreshAccessToken(
   return {
     token: body.access_token,
     grant: {
-      accessTokenExpiresAt: at(body.expires_in),
       refreshTokenExpiresAt: at(body.refresh_token_expires_in),
       newRefreshToken: typeof returned === "string" && returned !== "" &&
           returned !== credentials.refreshToken

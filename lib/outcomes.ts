@@ -427,6 +427,35 @@ export function answerError(
 }
 
 /**
+ * The error for an id of a batch answer that LinkedIn answered with a failing status
+ * of its own (other than 404, which means there is nothing about it): the failure type
+ * is the table's for that status, as if the id had been asked alone.
+ *
+ * @example
+ * ```ts
+ * batchItemError("urn:li:share:1", 503, "GET /rest/socialMetadata").kind; // "transient_error"
+ * ```
+ */
+export function batchItemError(id: string, status: number, where: string): ConnectorError {
+  const outcome: AnswerOutcome = {
+    type: "answer",
+    status,
+    headers: new Headers(),
+    body: {},
+    json: true,
+  };
+  const verdict = judge(outcome, {});
+  const kind = "kind" in verdict ? verdict.kind : "transient_error";
+  const message = `LinkedIn's answer to ${where} has no result for ${id} (HTTP ${status}).`;
+  const advice = kind === "transient_error"
+    ? " The next sync asks again."
+    : kind === "config_error"
+    ? " The token or the member may not read this post."
+    : "";
+  return failure(kind, message + advice, outcome);
+}
+
+/**
  * The error for an answer whose content is not what LinkedIn documents (a missing
  * `elements`, a field of the wrong type): it fails the partition as a `system_error`.
  *

@@ -9,8 +9,9 @@
  */
 import { batchResults, elementsOf, type Row } from "./answers.ts";
 import type { Answer, Batch, BatchRows, RowContext } from "./definitions.ts";
-import { configError, type ConnectorError, systemError, transientError } from "./errors.ts";
+import { systemError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
+import { batchItemError } from "./outcomes.ts";
 import { organizationUrn } from "./restli.ts";
 import { isoDate } from "./windows.ts";
 
@@ -164,7 +165,7 @@ export function socialMetadataRows(
     for (const [id, element] of results) found.set(id, { element, where });
     for (const [id, status] of failed) {
       // Not found: the post is gone. Any other status is a failure, never "no reactions".
-      if (status !== 404) throw failedId(id, status, where);
+      if (status !== 404) throw batchItemError(id, status, where);
       missing.set(id, status);
     }
   }
@@ -279,17 +280,6 @@ export function lookupRow(kind: string): (element: Row, context: RowContext) => 
       localizedName: name,
     };
   };
-}
-
-function failedId(id: string, status: number, where: string): ConnectorError {
-  const message = `LinkedIn's answer to ${where} has no result for ${id} (HTTP ${status}).`;
-  const error = status === 429 || status >= 500
-    ? transientError(`${message} The next sync asks again.`)
-    : status === 401 || status === 403
-    ? configError(`${message} The token or the member may not read this post.`)
-    : systemError(message);
-  error.status = status;
-  return error;
 }
 
 function perPost(element: Row, post: string, { organizationId, syncDate }: RowContext): Row {

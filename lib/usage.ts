@@ -70,7 +70,7 @@ export class Usage {
 
   /** The counts of `resource` so far. */
   of(resource: string): EndpointUsage {
-    return { ...this.#of(resource) };
+    return { requests: 0, retried: 0, rateLimited: 0, ...this.#endpoints.get(resource) };
   }
 
   /** One line per endpoint, most requests first. */
