@@ -16,6 +16,8 @@ export type SyncMode = "full_refresh" | "incremental";
 export interface ConfiguredStream {
   definition: StreamDefinition;
   syncMode: SyncMode;
+  /** Configured `incremental` although the stream supports only full refresh: read in full. */
+  readInFull?: boolean;
 }
 
 /**
@@ -101,6 +103,10 @@ export function configuredStreams(raw: unknown, fileName: string): ConfiguredStr
     seen.add(name);
     const syncMode = (entry as Record<string, unknown>).sync_mode;
     const supported = syncModesOf(definition);
+    // As the Airbyte CDK does (and PyAirbyte asks every stream incrementally).
+    if (syncMode === "incremental" && !supported.includes("incremental")) {
+      return { definition, syncMode: "full_refresh", readInFull: true };
+    }
     if (!supported.includes(syncMode as SyncMode)) {
       // JSON.stringify(undefined) is undefined: a missing sync_mode needs its own words.
       const how = syncMode === undefined

@@ -292,6 +292,14 @@ export async function read(invocation: Invocation, runtime: Runtime): Promise<nu
   const states = invocation.state
     ? streamStates(await readJsonFile(invocation.state, { emptyMeans: null }), stateFile)
     : new Map();
+  const inFull = streams.filter((stream) => stream.readInFull).map((s) => s.definition.name);
+  if (inFull.length > 0) {
+    output.emit(logMessage(
+      "INFO",
+      `Reading ${inFull.join(", ")} in full: configured as incremental, but ` +
+        `${inFull.length === 1 ? "it supports" : "they support"} only full refresh.`,
+    ));
+  }
   const { client, http } = connect(loaded, invocation, runtime);
   let failed: string[];
   try {

@@ -288,11 +288,6 @@ const BAD_CATALOGS: BadFile[] = [
     ],
   },
   {
-    name: "incremental on a full-refresh stream",
-    content: { streams: [entry("shares", "incremental")] },
-    says: [': streams[0].sync_mode: stream "shares" cannot be read in mode "incremental"'],
-  },
-  {
     name: "no sync_mode",
     content: { streams: [{ stream: { name: "shares" } }] },
     says: [': streams[0].sync_mode: stream "shares" cannot be read without a sync_mode'],
