@@ -50,8 +50,20 @@ function parseCommandLine(args: string[]) {
       },
     });
   } catch (error) {
-    usageError((error as Error).message);
+    usageError(inOurWords(error as Error & { code?: string }));
   }
+}
+
+// node:util's messages speak of its own syntax; say what is wrong with the command line.
+function inOurWords(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1] ?? "";
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}`;
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return /does not take an argument/.test(error.message)
+      ? `${option} takes no value`
+      : `${option} needs a value`;
+  }
+  return error.message;
 }
 
 const { values, positionals } = parseCommandLine(Deno.args);
@@ -74,8 +86,9 @@ for (const flag of REQUIRED[command]) {
 
 const { Output } = await import("./lib/output.ts");
 const cancel = new AbortController();
-// The abort reason is the exit code: 143 for SIGTERM, 130 for SIGINT, 141 for a closed pipe.
-const output = new Output(Deno.stdout, () => cancel.abort(141));
+// The abort reason is the exit code: 143 for SIGTERM, 130 for SIGINT, 141 for a closed pipe,
+// 1 when output cannot be written (a full disk, a closed file).
+const output = new Output(Deno.stdout, (writeError) => cancel.abort(writeError ? 1 : 141));
 Deno.addSignalListener("SIGTERM", () => cancel.abort(143));
 Deno.addSignalListener("SIGINT", () => cancel.abort(130));
 
@@ -85,4 +98,8 @@ const code = await runCommand(
   { output, signal: cancel.signal },
 );
 await output.flush();
+if (output.writeError) {
+  console.error(`source-linkedin-pages: cannot write the output: ${output.writeError.message}`);
+  Deno.exit(1);
+}
 Deno.exit(code);

@@ -71,6 +71,20 @@ export function discoveredCatalog(): { streams: Record<string, unknown>[] } {
   return { streams: STREAMS.map(airbyteStream) };
 }
 
+/** A jq program that turns discover's output into a configured catalog of every stream. */
+export const CONFIGURE_ALL = "{streams: [.catalog.streams[] | {stream: ., sync_mode: " +
+  '(if (.supported_sync_modes | index("incremental")) then "incremental" else "full_refresh" ' +
+  'end), destination_sync_mode: "append"}]}';
+
+// discover's CATALOG message, or its catalog: streams with a name but no `stream` entry.
+function looksDiscovered(raw: unknown): boolean {
+  const catalog = isJsonObject(raw) && raw.type === "CATALOG" ? raw.catalog : raw;
+  return isJsonObject(catalog) && Array.isArray(catalog.streams) && catalog.streams.length > 0 &&
+    catalog.streams.every((entry) =>
+      isJsonObject(entry) && typeof entry.name === "string" && !("stream" in entry)
+    );
+}
+
 /**
  * Validates a parsed configured catalog: every stream must exist and be read in
  * a mode it supports. Errors name the file and the entry.
@@ -81,6 +95,14 @@ export function discoveredCatalog(): { streams: Record<string, unknown>[] } {
  * ```
  */
 export function configuredStreams(raw: unknown, fileName: string): ConfiguredStream[] {
+  if (looksDiscovered(raw)) {
+    throw configError(
+      `${fileName} is the catalog discover prints, not a configured catalog: each entry of ` +
+        '"streams" must be {"stream": <a stream of that catalog>, "sync_mode": ..., ' +
+        '"destination_sync_mode": ...}. Make one from it with: source-linkedin-pages discover ' +
+        `--config config.json | jq '${CONFIGURE_ALL}' > catalog.json`,
+    );
+  }
   if (!isJsonObject(raw) || !Array.isArray(raw.streams)) {
     throw configError(
       `${fileName} must be a configured catalog: an object with a "streams" array.`,

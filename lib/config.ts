@@ -69,12 +69,104 @@ export function normalize(raw: unknown): unknown {
       : undefined;
     if (inferred) config.credentials = { ...credentials, auth_method: inferred };
   }
-  if (typeof config.org_id === "number" && Number.isInteger(config.org_id)) {
+  if (typeof config.org_id === "number" && Number.isSafeInteger(config.org_id)) {
     config.org_id = String(config.org_id);
   }
-  if (config.org_id === "") delete config.org_id;
-  if (config.api_tier === "") delete config.api_tier;
+  if (Array.isArray(config.org_ids)) {
+    config.org_ids = config.org_ids.map((id) => Number.isSafeInteger(id) ? String(id) : id);
+  }
+  // An empty optional string is a field left blank in a form: not set.
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if ("type" in property && property.type === "string" && config[name] === "") {
+      delete config[name];
+    }
+  }
   return config;
+}
+
+/**
+ * The values of the config's secret fields (those the spec marks `airbyte_secret`),
+ * to keep out of every output.
+ *
+ * @example
+ * ```ts
+ * secretValues({ credentials: { auth_method: "access_token", access_token: "AQV1x" } }); // ["AQV1x"]
+ * ```
+ */
+export function secretValues(raw: unknown): string[] {
+  if (!isJsonObject(raw)) return [];
+  const secrets: string[] = [];
+  const collect = (value: Record<string, unknown>, properties: Record<string, unknown>) => {
+    for (const [name, property] of Object.entries(properties)) {
+      const secret = isJsonObject(property) && property.airbyte_secret === true;
+      if (secret && typeof value[name] === "string") secrets.push(value[name] as string);
+    }
+  };
+  collect(raw, schema.properties);
+  if (isJsonObject(raw.credentials)) {
+    for (const option of credentialOptions) collect(raw.credentials, option.properties);
+  }
+  return [...new Set(secrets)];
+}
+
+/**
+ * One warning for each field the spec does not define, naming the closest defined
+ * field: a misspelt optional field is otherwise silently left at its default.
+ *
+ * @example
+ * ```ts
+ * unknownFields({ start_dat: "2026-01-01" }, "config.json");
+ * // ["config.json: start_dat: not a known field; did you mean start_date?"]
+ * ```
+ */
+export function unknownFields(raw: unknown, fileName: string): string[] {
+  if (!isJsonObject(raw)) return [];
+  const warnings: string[] = [];
+  const check = (value: Record<string, unknown>, known: string[], prefix: string) => {
+    for (const name of Object.keys(value)) {
+      if (known.includes(name)) continue;
+      const closest = closestOf(name, known);
+      warnings.push(
+        `${fileName}: ${prefix}${name}: not a known field` +
+          (closest ? `; did you mean ${prefix}${closest}?` : "; it is ignored."),
+      );
+    }
+  };
+  check(raw, Object.keys(schema.properties), "");
+  const credentials = raw.credentials;
+  if (isJsonObject(credentials)) {
+    const option = credentialOptions.find((o) =>
+      o.properties.auth_method.const === credentials.auth_method
+    );
+    if (option) check(credentials, Object.keys(option.properties), "credentials.");
+  }
+  return warnings;
+}
+
+// The known name within a third of the name's length in edits, if any.
+function closestOf(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /**
@@ -91,6 +183,14 @@ export function normalize(raw: unknown): unknown {
  * ```
  */
 export function parseConfig(raw: unknown, fileName: string): Config {
+  for (const [field, value] of orgIdValues(raw)) {
+    if (typeof value === "number" && !Number.isSafeInteger(value)) {
+      throw configError(
+        `${fileName}: ${field} is the number ${value}, too large to be read exactly (its last ` +
+          'digits may already be lost); write the id as a string, in quotes, e.g. "2414183".',
+      );
+    }
+  }
   const value = normalize(raw);
   if (!isJsonObject(value)) throw configError(`${fileName} must hold a JSON object.`);
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
@@ -141,6 +241,13 @@ export function unsendable(value: string): string | undefined {
     ? `a control character (U+${hex})`
     : `a non-ASCII character (U+${hex})`;
   return `${what} at position ${index + 1}`;
+}
+
+function orgIdValues(raw: unknown): [string, unknown][] {
+  if (!isJsonObject(raw)) return [];
+  const ids: [string, unknown][] = [["org_id", raw.org_id]];
+  if (Array.isArray(raw.org_ids)) raw.org_ids.forEach((id, i) => ids.push([`org_ids[${i}]`, id]));
+  return ids;
 }
 
 function toConfig(value: Record<string, unknown>, fileName: string): Config {

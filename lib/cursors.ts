@@ -18,6 +18,7 @@ import { isJsonObject } from "./files.ts";
 import {
   clampedMessage,
   isoDate,
+  nothingYetMessage,
   planWindow,
   type Retention,
   STATISTICS_RETENTION,
@@ -34,6 +35,8 @@ type Row = Record<string, unknown>;
 export interface ReadPlan {
   /** Nothing to read now; the saved value is kept. */
   skip?: true;
+  /** Why there is nothing to read, and when there will be, for the user. */
+  idle?: string;
   /** The statistics window to request. */
   window?: Window;
   /** Read only items whose cursor field is greater than this, newest first. */
@@ -126,7 +129,10 @@ export function windowCursor(field: string, options: WindowOptions = {}): Cursor
         months: retention.months,
         cursor: saved as number | undefined,
       });
-      const plan: ReadPlan = planned.window ? { window: planned.window } : { skip: true };
+      const granularity = options.granularity ?? input.granularity;
+      const plan: ReadPlan = planned.window
+        ? { window: planned.window }
+        : { skip: true, idle: nothingYetMessage(planned.from, granularity, retention) };
       if (planned.clampedFrom !== undefined) {
         plan.clampedFrom = planned.clampedFrom;
         if (planned.window) {
@@ -195,7 +201,9 @@ export function snapshotDateCursor(field: string): Cursor<"snapshot_date"> {
       const skip = saved !== undefined && (saved as string) > today;
       let newest = saved as string | undefined;
       return {
-        plan: skip ? { skip: true } : {},
+        plan: skip
+          ? { skip: true, idle: `nothing to read: read last on ${saved}, a later date than today.` }
+          : {},
         observe: (row) => (newest = later(newest, row[field] as string)),
         close: () => (skip ? newest : later(newest, today)),
       };

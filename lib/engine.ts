@@ -120,7 +120,7 @@ export async function readStreams(
     return ids.map((id) => new Partition(plan, id, run));
   });
   const outcomes = await Promise.all(
-    plans.map((plan, index) => readStream(plan, partitions[index], context)),
+    plans.map((plan, index) => readStream(plan, partitions[index], context, run)),
   );
   return plans.filter((_, index) => !outcomes[index]).map((plan) => plan.stream.definition.name);
 }
@@ -129,6 +129,7 @@ async function readStream(
   plan: Plan,
   partitions: readonly Partition[],
   context: EngineContext,
+  run: Run,
 ): Promise<boolean> {
   const { output, signal } = context;
   const name = plan.stream.definition.name;
@@ -160,7 +161,8 @@ async function readStream(
         output.emit(streamStatusMessage(name, "RUNNING", partition.error.quotaReset));
       }
       failed = true;
-      output.emit(errorTraceMessage(partition.error, name));
+      // A failure of the whole run (a refused token) is one error, told once.
+      if (run.firstTime(partition.error)) output.emit(errorTraceMessage(partition.error, name));
     } else if (plan.cursors) {
       plan.cursors.advance(partition.organizationId, partition.cursor?.close());
       emitState();
@@ -182,11 +184,26 @@ class Run {
   readonly syncDate: string;
   #passes = new Map<Feed, Map<string, FeedPass>>();
   #oneByOne: boolean;
+  #told = new Set<unknown>();
 
   constructor(readonly context: EngineContext) {
     this.now = context.now();
     this.syncDate = isoDate(this.now);
     this.#oneByOne = context.config.apiTier === "development";
+  }
+
+  /** True the first time it is asked about `what` (an error, a message) in this run. */
+  firstTime(what: unknown): boolean {
+    if (this.#told.has(what)) return false;
+    this.#told.add(what);
+    return true;
+  }
+
+  /** Logs a message of a stream once per run, however many organizations it concerns. */
+  logOnce(level: "INFO" | "WARN", stream: string, message: string): void {
+    if (this.firstTime(`${stream}\n${message}`)) {
+      this.context.output.emit(logMessage(level, `stream ${stream}: ${message}`));
+    }
   }
 
   /** True once batch calls are known to be refused: ask about one id per request. */
@@ -356,7 +373,10 @@ class Partition {
   }
 
   async #produce(): Promise<void> {
-    if (this.plan.skip) return;
+    if (this.plan.skip) {
+      if (this.plan.idle) this.run.logOnce("INFO", this.definition.name, this.plan.idle);
+      return;
+    }
     this.#warnIfClamped();
     const definition = this.definition;
     if (typeof definition.partitions === "object") {
@@ -412,6 +432,15 @@ class Partition {
         const made = this.#rows(where, () => definition.rows(answers, batch, this.rowContext));
         for (const [id, status] of made.missing ?? []) missing.set(id, status);
         await this.#push(made.rows, where);
+      }
+      if (number === 0) {
+        const since = isoDate(this.#since!.start);
+        this.run.context.output.emit(
+          logMessage(
+            "INFO",
+            `${this.label}: no ${parent.name} to ask about since ${since}: nothing to read.`,
+          ),
+        );
       }
     } finally {
       const output = this.run.context.output;
@@ -539,6 +568,6 @@ class Partition {
       (this.#since?.clampedFrom !== undefined
         ? clampedMessage(this.#since.start, this.#since.clampedFrom)
         : undefined);
-    if (message) this.run.context.output.emit(logMessage("WARN", `${this.label}: ${message}`));
+    if (message) this.run.logOnce("WARN", this.definition.name, message);
   }
 }

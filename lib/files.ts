@@ -1,6 +1,7 @@
 /**
  * Reading the JSON files the platform hands over (config, catalog, state).
- * Comments and trailing commas are accepted; every failure names the file.
+ * Comments, trailing commas and a UTF-8 byte-order mark are accepted; `-` (or
+ * `/dev/stdin`) is standard input; every failure names the file.
  *
  * @module
  */
@@ -31,6 +32,8 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
  * ```
  */
 export function parseJsonc(text: string, fileName: string): unknown {
+  // Editors on Windows save a byte-order mark that JSON does not allow.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   if (text.trim() === "") throw configError(`${fileName} is empty; it must hold a JSON document.`);
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -47,8 +50,9 @@ export function parseJsonc(text: string, fileName: string): unknown {
 }
 
 /**
- * Reads and parses a JSON(C) file; a missing or unreadable file becomes a `config_error`.
- * With `emptyMeans`, an empty file stands for that value instead of an error.
+ * Reads and parses a JSON(C) file, or standard input for `-` and `/dev/stdin`; a
+ * missing or unreadable file becomes a `config_error`. With `emptyMeans`, an empty
+ * file stands for that value instead of an error.
  *
  * @example
  * ```ts
@@ -62,7 +66,9 @@ export async function readJsonFile(
 ): Promise<unknown> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = path === "-" || path === "/dev/stdin"
+      ? await new Response(Deno.stdin.readable).text()
+      : await Deno.readTextFile(path);
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
       ? "does not exist"
@@ -73,8 +79,11 @@ export async function readJsonFile(
       : `cannot be read (${(error as Error).message})`;
     throw configError(`File ${path} ${reason}.`);
   }
-  if ("emptyMeans" in options && text.trim() === "") return options.emptyMeans;
-  return parseJsonc(text, path);
+  const name = path === "-" ? "standard input" : path;
+  if ("emptyMeans" in options && text.replace(/^\uFEFF/, "").trim() === "") {
+    return options.emptyMeans;
+  }
+  return parseJsonc(text, name);
 }
 
 /**

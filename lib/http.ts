@@ -155,7 +155,8 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
             answer?.headers.get("retry-after") ?? null,
             options.backoffScale,
           );
-          const quoted = (answer && linkedInMessage(answer.body)) ?? null;
+          // LinkedIn's words when it gave some, else what happened (Airbyte's wording said 'null').
+          const quoted = (answer && linkedInMessage(answer.body)) ?? describe(outcome);
           options.log(
             "WARN",
             `Caught retryable error '${quoted}' after ${attemptNumber} tries. ` +

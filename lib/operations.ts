@@ -20,7 +20,7 @@ import { LinkedInClient } from "./client.ts";
 import type { Config } from "./config.ts";
 import { planStreams, readStreams } from "./engine.ts";
 import { asConnectorError, ConnectorError } from "./errors.ts";
-import { isJsonObject, readJsonFile } from "./files.ts";
+import { readJsonFile } from "./files.ts";
 import type { HttpOptions } from "./http.ts";
 import { exitCodeOf, type Invocation, type Runtime } from "./invocation.ts";
 import { resolveOrganizations } from "./organizations.ts";
@@ -47,24 +47,24 @@ export async function discover(invocation: Invocation, runtime: Runtime): Promis
   return 0;
 }
 
-/** The validated config, and the file's object as read (for config updates). */
+/** The validated config, the file's object as read (for config updates), and its warnings. */
 interface Loaded {
   config: Config;
   raw: Record<string, unknown>;
+  /** Fields the spec does not define, each with the closest one that it does. */
+  warnings: string[];
 }
 
 async function loadConfig(path: string, output: Output): Promise<Loaded> {
   const raw = await readJsonFile(path);
-  // Registered before validation, so even a message about a bad field cannot leak them.
-  if (isJsonObject(raw) && isJsonObject(raw.credentials)) {
-    const { access_token, refresh_token, client_secret, client_id } = raw.credentials;
-    for (const secret of [access_token, refresh_token, client_secret, client_id]) {
-      if (typeof secret === "string" && secret.length >= 4) output.addSecrets(secret);
-    }
-  }
   // Loaded on demand: the validator takes longer to load than `spec` takes to run.
-  const { parseConfig } = await import("./config.ts");
-  return { config: parseConfig(raw, path), raw: raw as Record<string, unknown> };
+  const { parseConfig, secretValues, unknownFields } = await import("./config.ts");
+  // Registered before validation, so even a message about a bad field cannot leak them.
+  for (const secret of secretValues(raw)) if (secret.length >= 4) output.addSecrets(secret);
+  const config = parseConfig(raw, path);
+  const warnings = unknownFields(raw, path);
+  for (const warning of warnings) output.emit(logMessage("WARN", warning));
+  return { config, raw: raw as Record<string, unknown>, warnings };
 }
 
 /** The client of one command, with what the command learns about the token on the way. */
@@ -147,7 +147,7 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
   const connection = connect(loaded, invocation, runtime);
   const { client } = connection;
   const organizations = await resolveOrganizations(config.organizationIds, client);
-  const notes: string[] = [];
+  const notes: string[] = [...loaded.warnings];
   let granted: string[] | undefined;
   if (config.credentials.kind === "oauth") {
     const token = await client.tokens.token();
@@ -221,7 +221,9 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
   if (failures.length > 0) {
     const reachable = organizations.length - failing.size;
     notes.unshift(
-      `${failing.size} of ${organizations.length} organizations cannot be synced` +
+      `${failing.size} of ${organizations.length} ${
+        organizations.length === 1 ? "organization" : "organizations"
+      } cannot be synced` +
         (reachable > 0 ? ` (${reachable} can)` : "") + `: ${failures.join(" | ")}`,
     );
   } else if (!succeeded) {
@@ -289,9 +291,22 @@ export async function read(invocation: Invocation, runtime: Runtime): Promise<nu
   const { config } = loaded;
   const streams = configuredStreams(await readJsonFile(invocation.catalog!), invocation.catalog!);
   const stateFile = invocation.state ?? "state";
-  const states = invocation.state
-    ? streamStates(await readJsonFile(invocation.state, { emptyMeans: null }), stateFile)
-    : new Map();
+  const incoming = invocation.state
+    ? streamStates(
+      await readJsonFile(invocation.state, { emptyMeans: null }),
+      stateFile,
+      streams.map((stream) => stream.definition.name),
+      STREAMS.map((stream) => stream.name),
+    )
+    : { states: new Map(), ignored: [] };
+  const states = incoming.states;
+  if (incoming.ignored.length > 0) {
+    output.emit(logMessage(
+      "INFO",
+      `${stateFile} has state for ${incoming.ignored.join(", ")}, which ` +
+        `${incoming.ignored.length === 1 ? "is" : "are"} not in the catalog: not used.`,
+    ));
+  }
   const inFull = streams.filter((stream) => stream.readInFull).map((s) => s.definition.name);
   if (inFull.length > 0) {
     output.emit(logMessage(
@@ -309,7 +324,10 @@ export async function read(invocation: Invocation, runtime: Runtime): Promise<nu
     const plans = planStreams(streams, states, organizations, stateFile);
     output.emit(logMessage(
       "INFO",
-      `Reading ${streams.length} streams for organizations ${organizations.join(", ")} ` +
+      `Reading ${streams.length} ${streams.length === 1 ? "stream" : "streams"} for ` +
+        `${organizations.length === 1 ? "organization" : "organizations"} ${
+          organizations.join(", ")
+        } ` +
         `starting with LinkedIn-Version ${client.version}.`,
     ));
     failed = await readStreams(plans, organizations, {

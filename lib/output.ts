@@ -53,10 +53,14 @@ export class Output {
   #drained: (() => void)[] = [];
   #secrets = new Set<string>();
   #closed = false;
-  #onClosed: () => void;
+  #writeError?: Error;
+  #onClosed: (writeError?: Error) => void;
 
-  /** `onClosed` runs once when the reader closes the pipe. */
-  constructor(sink: Sink = Deno.stdout, onClosed: () => void = () => {}) {
+  /**
+   * `onClosed` runs once when output can no longer be written: the reader closed the
+   * pipe (no argument), or a write failed (a full disk, a closed file: the error).
+   */
+  constructor(sink: Sink = Deno.stdout, onClosed: (writeError?: Error) => void = () => {}) {
     this.#sink = sink;
     this.#onClosed = onClosed;
   }
@@ -64,6 +68,11 @@ export class Output {
   /** True once the reader has gone away; later writes are dropped. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The error a write failed with, other than a closed pipe, if one did. */
+  get writeError(): Error | undefined {
+    return this.#writeError;
   }
 
   /** Registers values that must never be printed (tokens, client secrets). */
@@ -126,11 +135,15 @@ export class Output {
             offset += await this.#sink.write(bytes.subarray(offset));
           }
         } catch (error) {
-          if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
           this.#closed = true;
           this.#pending = [];
           this.#release();
-          this.#onClosed();
+          if (error instanceof Deno.errors.BrokenPipe) {
+            this.#onClosed();
+          } else {
+            this.#writeError = error as Error;
+            this.#onClosed(this.#writeError);
+          }
         }
       }
     } finally {

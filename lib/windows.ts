@@ -123,6 +123,8 @@ export interface WindowInput {
 export interface WindowPlan {
   window?: Window;
   clampedFrom?: number;
+  /** Where the window starts (or would, once LinkedIn serves a whole bucket from there). */
+  from: number;
 }
 
 /** Where reading starts, and the configured start when it had to be moved up. */
@@ -176,10 +178,30 @@ export function planWindow(input: WindowInput): WindowPlan {
   );
   const end = newestBucketEnd(now, granularity);
   const plan: WindowPlan = first.clampedFrom !== undefined
-    ? { clampedFrom: first.clampedFrom }
-    : {};
+    ? { clampedFrom: first.clampedFrom, from: first.start }
+    : { from: first.start };
   if (end > first.start) plan.window = { start: first.start, end };
   return plan;
+}
+
+/**
+ * Why a window starting at `from` has nothing to read yet, and from when it will:
+ * LinkedIn serves a bucket once it has ended and two more days have passed.
+ *
+ * @example
+ * ```ts
+ * nothingYetMessage(Date.UTC(2026, 11, 1), "MONTH");
+ * // "nothing to read yet: LinkedIn serves a MONTH of statistics 2 days after it ends, so the first one from 2026-12-01 can be read from 2027-01-03."
+ * ```
+ */
+export function nothingYetMessage(
+  from: number,
+  granularity: Granularity,
+  retention: Retention = STATISTICS_RETENTION,
+): string {
+  const available = ceilToBucket(from + 1, granularity) + 2 * DAY_MS;
+  return `nothing to read yet: LinkedIn serves a ${granularity} of ${retention.what} 2 days ` +
+    `after it ends, so the first one from ${isoDate(from)} can be read from ${isoDate(available)}.`;
 }
 
 /**

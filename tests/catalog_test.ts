@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   airbyteStream,
+  CONFIGURE_ALL,
   configuredStreams,
   discoveredCatalog,
   syncModesOf,
@@ -158,21 +159,51 @@ Deno.test("catalog: unknown streams are rejected with the index and the known st
 
 Deno.test("catalog: unsupported sync modes are rejected with the index", () => {
   fails({ streams: [entry("shares", "INVALID")] }, "streams[0]", "sync_mode", "shares", "INVALID");
-  fails(
-    { streams: [entry("ugc_posts", "incremental"), entry("shares", "incremental")] },
+  const error = fails(
+    { streams: [entry("ugc_posts", "incremental"), entry("shares", "Incremental")] },
     "streams[1]",
     "sync_mode",
-    "shares",
-    "incremental",
-    "full_refresh",
+  );
+  assert.equal(
+    error.message,
+    `${FILE}: streams[1].sync_mode: stream "shares" cannot be read in mode "Incremental"; ` +
+      "it supports full_refresh.",
   );
   fails(
-    { streams: [entry("organization_lookup", "incremental")] },
+    { streams: [entry("ugc_posts", undefined)] },
     "streams[0]",
-    "organization_lookup",
+    "sync_mode",
+    "without a sync_mode",
   );
-  fails({ streams: [entry("ugc_posts", undefined)] }, "streams[0]", "sync_mode");
   fails({ streams: [entry("ugc_posts", "Incremental")] }, "streams[0]", "sync_mode");
+});
+
+Deno.test("catalog: incremental on a stream that supports only full refresh is read in full", () => {
+  const streams = configuredStreams({
+    streams: [
+      entry("ugc_posts", "incremental"),
+      entry("shares", "incremental"),
+      entry("organization_lookup", "incremental"),
+      entry("total_follower_count", "full_refresh"),
+    ],
+  }, FILE);
+  assert.deepEqual(
+    streams.map((s) => [s.definition.name, s.syncMode, s.readInFull ?? false]),
+    [
+      ["ugc_posts", "incremental", false],
+      ["shares", "full_refresh", true],
+      ["organization_lookup", "full_refresh", true],
+      ["total_follower_count", "full_refresh", false],
+    ],
+  );
+});
+
+Deno.test("catalog: discover's output is named as such, with the jq command that configures it", () => {
+  const discovered = discoveredCatalog();
+  for (const raw of [discovered, { type: "CATALOG", catalog: discovered }]) {
+    const error = fails(raw, "is the catalog discover prints, not a configured catalog");
+    assert.ok(error.message.includes(`jq '${CONFIGURE_ALL}' > catalog.json`), error.message);
+  }
 });
 
 Deno.test("catalog: duplicate streams are rejected with the index of the repeat", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import spec from "../schemas/spec.json" with { type: "json" };
-import { type Config, normalize, parseConfig } from "../lib/config.ts";
+import { type Config, normalize, parseConfig, secretValues, unknownFields } from "../lib/config.ts";
 import type { ConnectorError } from "../lib/errors.ts";
 import { assertConnectorError } from "./assertions.ts";
 
@@ -160,6 +160,30 @@ Deno.test("config: an integer org_id (legacy) becomes a string; an empty one mea
   const empty = parseConfig({ credentials: accessTokenCredentials, org_id: "" }, FILE);
   assert.equal(empty.organizationIds, undefined);
   configFails({ credentials: accessTokenCredentials, org_id: 1.5 }, "org_id");
+  const ids = parseConfig({ credentials: accessTokenCredentials, org_ids: [2414183, "5"] }, FILE);
+  assert.deepEqual(ids.organizationIds, ["2414183", "5"]);
+});
+
+Deno.test("config: an org id number too large to be exact is named, with the fix", () => {
+  // 2^53 + 1 cannot be a JavaScript number: JSON.parse already turned it into 2^53.
+  const huge = JSON.parse('{"org_id": 9007199254740993}').org_id;
+  const error = configFails({ credentials: accessTokenCredentials, org_id: huge }, "org_id");
+  assert.equal(
+    error.message,
+    `${FILE}: org_id is the number 9007199254740992, too large to be read exactly (its last ` +
+      'digits may already be lost); write the id as a string, in quotes, e.g. "2414183".',
+  );
+  configFails(
+    { credentials: accessTokenCredentials, org_ids: ["1", 12345678901234567890] },
+    "org_ids[1] is the number",
+    "write the id as a string",
+  );
+  // The largest exact integer is still an id.
+  const exact = parseConfig(
+    { credentials: accessTokenCredentials, org_id: Number.MAX_SAFE_INTEGER },
+    FILE,
+  );
+  assert.deepEqual(exact.organizationIds, [String(Number.MAX_SAFE_INTEGER)]);
 });
 
 Deno.test("config: normalize brings legacy shapes to the current one without mutating them", () => {
@@ -242,7 +266,13 @@ Deno.test("config: a start_date that is not a real calendar date is named", () =
     configFails({ credentials: accessTokenCredentials, start_date: text }, "start_date", text);
   }
   for (
-    const text of ["01/02/2026", "2026-1-1", "2026-01-01 00:00:00", "2026-01-01T00:00:00+02:00", ""]
+    const text of [
+      "01/02/2026",
+      "2026-1-1",
+      "2026-01-01 00:00:00",
+      "2026-01-01T00:00:00+02:00",
+      " ",
+    ]
   ) {
     configFails({ credentials: accessTokenCredentials, start_date: text }, "start_date");
   }
@@ -250,6 +280,24 @@ Deno.test("config: a start_date that is not a real calendar date is named", () =
     { credentials: accessTokenCredentials, start_date: "2026-01-01T25:00:00Z" },
     "start_date",
   );
+});
+
+Deno.test("config: an empty optional string is a field left blank: not set, no error", () => {
+  const blank = parseConfig({
+    credentials: accessTokenCredentials,
+    org_id: "",
+    start_date: "",
+    linkedin_version: "",
+    time_granularity_type: "",
+    api_tier: "",
+    api_base_url: "",
+    oauth_base_url: "",
+  }, FILE);
+  assert.deepEqual(blank, parseConfig({ credentials: accessTokenCredentials }, FILE));
+  assert.equal(blank.startDate, undefined);
+  assert.equal(blank.linkedinVersion, undefined);
+  assert.equal(blank.granularity, defaultOf("time_granularity_type"));
+  assert.equal(blank.apiBaseUrl, defaultOf("api_base_url"));
 });
 
 Deno.test("config: missing credentials fields are named", () => {
@@ -326,6 +374,36 @@ Deno.test("config: unknown fields are accepted", () => {
     FILE,
   );
   assert.equal(config.credentials.kind, "access_token");
+});
+
+Deno.test("config: each unknown field gets one warning naming the closest known field", () => {
+  assert.deepEqual(
+    unknownFields({
+      credentials: { ...oauthCredentials, refresh_tokn: "x", extra: 1 },
+      start_dat: "2026-01-01",
+      Lookback_Days: 3,
+      something_new: true,
+      org_id: "1",
+    }, FILE),
+    [
+      `${FILE}: start_dat: not a known field; did you mean start_date?`,
+      `${FILE}: Lookback_Days: not a known field; did you mean lookback_days?`,
+      `${FILE}: something_new: not a known field; it is ignored.`,
+      `${FILE}: credentials.refresh_tokn: not a known field; did you mean credentials.refresh_token?`,
+      `${FILE}: credentials.extra: not a known field; it is ignored.`,
+    ],
+  );
+  assert.deepEqual(unknownFields({ credentials: oauthCredentials, org_id: "1" }, FILE), []);
+  for (const value of [null, [], "x"]) assert.deepEqual(unknownFields(value, FILE), []);
+});
+
+Deno.test("config: secretValues are the spec's secret fields of the config", () => {
+  assert.deepEqual(
+    secretValues({ credentials: oauthCredentials, org_id: "1" }).sort(),
+    [CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN].sort(),
+  );
+  assert.deepEqual(secretValues({ credentials: accessTokenCredentials }), [ACCESS_TOKEN]);
+  assert.deepEqual(secretValues("x"), []);
 });
 
 Deno.test("config: no error message ever contains a secret from the config", () => {

@@ -74,8 +74,25 @@ Deno.test("cursors: window without a saved value starts at start_date, clamped t
 Deno.test("cursors: window with nothing finished to read skips and keeps the saved value", () => {
   const future = NOW + 30 * DAY;
   const cursor = WINDOW.open(future, INPUT);
-  assert.deepEqual(cursor.plan, { skip: true });
+  // It says why, and from which day the first day it will read is served.
+  assert.deepEqual(cursor.plan, {
+    skip: true,
+    idle: "nothing to read yet: LinkedIn serves a DAY of statistics 2 days after it ends, so " +
+      "the first one from 2026-12-28 can be read from 2026-12-31.",
+  });
   assert.equal(cursor.close(), future);
+  // A start date in the current month, by month: the month is read once it is over.
+  const thisMonth = WINDOW.open(undefined, {
+    ...INPUT,
+    granularity: "MONTH",
+    startDate: Date.UTC(2026, 11, 1),
+  });
+  assert.deepEqual(thisMonth.plan, {
+    skip: true,
+    idle: "nothing to read yet: LinkedIn serves a MONTH of statistics 2 days after it ends, so " +
+      "the first one from 2026-12-01 can be read from 2027-01-03.",
+  });
+  assert.equal(thisMonth.close(), undefined);
   // The current month is never finished.
   const month = WINDOW.open(Date.UTC(2026, 10, 1), { ...INPUT, granularity: "MONTH" });
   assert.equal(month.plan.window?.end, Date.UTC(2026, 10, 1));
@@ -108,7 +125,10 @@ Deno.test("cursors: snapshot_date reads every day and saves today's UTC date", (
   assert.equal(nextDay.close(), "2026-12-02");
   // A state from the future reads nothing and is kept.
   const future = SNAPSHOT.open("2027-01-05", INPUT);
-  assert.deepEqual(future.plan, { skip: true });
+  assert.deepEqual(future.plan, {
+    skip: true,
+    idle: "nothing to read: read last on 2027-01-05, a later date than today.",
+  });
   assert.equal(future.close(), "2027-01-05");
 });
 

@@ -86,3 +86,21 @@ Deno.test("the build stage installs the Deno version pinned in .deno-version and
     );
   }
 });
+
+Deno.test("the binary is built for the platform the image is built for", () => {
+  // No --target: `deno task compile` builds for the machine it runs on, so the build stage
+  // (a multi-platform image, run for the `docker build --platform` asked for) makes a binary
+  // of that platform, and the runtime stage of the same platform can start it.
+  const compile = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))).tasks.compile;
+  assert.doesNotMatch(compile, /--target/);
+  for (const stage of stages) {
+    const from = stage.split("\n")[0];
+    assert.doesNotMatch(from, /--platform/, `${from}: a fixed platform`);
+    assert.match(from, /^(node|debian):/, `${from}: an official multi-platform image`);
+  }
+  assert.doesNotMatch(
+    lines.join("\n"),
+    /x86_64|amd64|aarch64|arm64/,
+    "no platform in an instruction",
+  );
+});

@@ -334,6 +334,29 @@ Deno.test("--help and --version print to stdout and exit 0", async () => {
   assert.equal(version.stderr, "");
 });
 
+Deno.test("usage errors: an unknown option, or an option without its value, in our words", async () => {
+  await withSimulator(async (sim, workspace) => {
+    const config = workspace.file("config.json", configFor(sim));
+    const help = await runConnector(["--help"], { validate: false });
+    const usage = help.stdout;
+    const cases: Array<[string[], string]> = [
+      [["--foo"], "unknown option --foo"],
+      [["check", "--config", config, "--foo"], "unknown option --foo"],
+      [["read", "--config"], "--config needs a value"],
+      [["read", "--config", config, "--catalog"], "--catalog needs a value"],
+      [["read", "--config", "--catalog", "catalog.json"], "--config needs a value"],
+      [["check", "--debug=yes", "--config", config], "--debug takes no value"],
+    ];
+    for (const [args, reason] of cases) {
+      const run = await runConnector(args, { validate: false });
+      assert.equal(run.code, 2, args.join(" "));
+      assert.equal(run.stdout, "", args.join(" "));
+      assert.equal(run.stderr, `source-linkedin-pages: ${reason}\n\n${usage}`, args.join(" "));
+    }
+    assert.equal(sim.count(), 0);
+  });
+});
+
 Deno.test("usage errors: usage on stderr, non-zero exit, nothing on stdout", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = workspace.file("config.json", configFor(sim));

@@ -303,7 +303,7 @@ Deno.test("post_statistics: start_date picks the posts; one before 12 months is 
     assertOk(old);
     const oldest = oldestStatisticsDay(old.startedAt);
     assert.deepEqual(logsOf(old.messages, "WARN"), [
-      `stream post_statistics, organization ${ORG}: LinkedIn serves statistics for about 12 ` +
+      `stream post_statistics: LinkedIn serves statistics for about 12 ` +
       `months only, so reading starts on ${utcDate(oldest)} instead of 2020-01-01.`,
     ]);
     assert.equal(

@@ -71,26 +71,40 @@ Deno.test("daily limit: the endpoint stops at once, RATE_LIMITED until midnight 
     );
 
     const reset = nextUtcMidnight(Date.now());
-    for (const stream of ["ugc_posts", "shares", "post_statistics"]) {
+    const feedStreams = ["ugc_posts", "shares", "post_statistics"];
+    for (const stream of feedStreams) {
       const limited = rateLimitedStatuses(run.messages, stream);
       assert.equal(limited.length, 1, stream);
       assert.equal(limited[0].status, "RUNNING");
       assert.equal(limited[0].reasons[0].rate_limited.quota_reset, reset);
       assert.equal(lastStatus(run.messages, stream), "INCOMPLETE", stream);
-      const errors = errorsOf(run.messages, stream);
-      assert.equal(errors.length, 2, `${stream}: one error per organization`);
-      for (const error of errors) {
-        assert.equal(error.failure_type, "transient_error");
-        assert.match(
-          error.message,
-          /^Max try rate limit exceded for GET \/rest\/posts: LinkedIn's daily limit for this endpoint is used up/,
-        );
-        assert.ok(error.message.includes(DAILY.message as string), error.message);
-        const at = new Date(reset).toISOString().slice(0, 10);
-        assert.match(error.message, new RegExp(`resets at ${at} 00:00 UTC, in \\d+\\.\\d hours`));
-        assert.match(error.message, /the next sync resumes from the last saved state/);
-      }
     }
+    // The three streams share one read of the posts: its failure is one error per
+    // organization, naming every stream it stops.
+    const errors = errorsOf(run.messages);
+    assert.equal(errors.length, 2, JSON.stringify(errors));
+    const during = errors.map((error) => {
+      assert.ok(feedStreams.includes(error.stream_descriptor?.name), error.stream_descriptor?.name);
+      assert.equal(error.failure_type, "transient_error");
+      assert.match(
+        error.message,
+        /^Max try rate limit exceded for GET \/rest\/posts: LinkedIn's daily limit for this endpoint is used up/,
+      );
+      assert.ok(error.message.includes(DAILY.message as string), error.message);
+      const at = new Date(reset).toISOString().slice(0, 10);
+      assert.match(error.message, new RegExp(`resets at ${at} 00:00 UTC, in \\d+\\.\\d hours`));
+      assert.match(error.message, /the next sync resumes from the last saved state/);
+      const [, streams, organization] = /, during streams ([a-z_, ]+), organization (\d+)\)/
+        .exec(error.message)!;
+      return `${streams.split(", ").sort().join(",")} ${organization}`;
+    });
+    assert.deepEqual(
+      during.sort(),
+      [ORG, OTHER_ORG].sort().map((id) => `${[...feedStreams].sort().join(",")} ${id}`),
+    );
+    assert.deepEqual(logsOf(run.messages, "ERROR"), [
+      "Streams that did not complete: ugc_posts, shares, post_statistics.",
+    ]);
     // Another endpoint is not held back.
     assert.equal(lastStatus(run.messages, "total_follower_count"), "COMPLETE");
     assert.equal(recordsOf(run.messages, "total_follower_count").length, 2);

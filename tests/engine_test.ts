@@ -448,6 +448,9 @@ Deno.test("engine: snapshots of two days make a history; the cursor follows the 
   const before = client.requests.length;
   const skipped = await read(client, { post_statistics: "incremental" }, { state: future });
   assert.equal(client.requests.length, before);
+  assert.deepEqual(skipped.logs("INFO"), [
+    "stream post_statistics: nothing to read: read last on 2027-01-01, a later date than today.",
+  ]);
   assert.deepEqual(skipped.states("post_statistics").at(-1), {
     organizations: { "1": { snapshotDate: "2027-01-01" } },
   });
@@ -467,32 +470,108 @@ Deno.test("engine: posts of other URN kinds are skipped with one warning naming 
   assert.match(warnings[0], /stream post_statistics, organization 1: skipped 2 of the posts/);
 });
 
-Deno.test("engine: a start date before LinkedIn's 12 months is clamped with a warning", async () => {
-  const client = new FakeLinkedIn({ "1": posts(3) });
-  const result = await read(client, { post_statistics: "full_refresh" }, {
-    config: { startDate: Date.UTC(2020, 0, 1) },
-  });
-  assert.equal(result.records("post_statistics").length, 3);
-  assert.deepEqual(result.logs("WARN"), [
-    "stream post_statistics, organization 1: LinkedIn serves statistics for about 12 months " +
+Deno.test("engine: a start date before LinkedIn's 12 months is clamped with one warning per stream", async () => {
+  const client = new FakeLinkedIn({ "1": posts(3), "2": posts(2) });
+  const result = await read(
+    client,
+    { post_statistics: "full_refresh", page_statistics_time_bound: "full_refresh" },
+    { organizations: ["1", "2"], config: { startDate: Date.UTC(2020, 0, 1) } },
+  );
+  assert.equal(result.records("post_statistics").length, 5);
+  // Once for each stream, however many organizations it reads: no organization in the label.
+  assert.deepEqual(result.logs("WARN").sort(), [
+    "stream page_statistics_time_bound: LinkedIn serves statistics for about 12 months " +
+    "only, so reading starts on 2025-12-02 instead of 2020-01-01.",
+    "stream post_statistics: LinkedIn serves statistics for about 12 months " +
     "only, so reading starts on 2025-12-02 instead of 2020-01-01.",
   ]);
 });
 
-Deno.test("engine: a bad post in the feed fails every stream that reads it", async () => {
+Deno.test("engine: a bad post in the feed fails every stream that reads it, with one error", async () => {
   const client = new FakeLinkedIn({ "1": [post(1, 1), { id: 5, lastModifiedAt: 1 }] });
   const result = await read(client, { ugc_posts: "full_refresh", post_statistics: "full_refresh" });
   assert.deepEqual(result.failed.sort(), ["post_statistics", "ugc_posts"]);
+  // The one failure of the shared posts pass is told once, naming every stream it fails.
+  const errors = result.errors();
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  const [error] = errors;
+  assert.ok(["ugc_posts", "post_statistics"].includes(error.stream_descriptor.name));
+  assert.equal(error.failure_type, "system_error");
+  assert.match(
+    error.message,
+    /^stream(s ugc_posts, post_statistics|s post_statistics, ugc_posts), organization 1, GET \/rest\/posts: /,
+  );
+  assert.match(error.message, /without a string id/);
   for (const name of ["ugc_posts", "post_statistics"]) {
-    const [error] = result.errors(name);
-    assert.equal(error.failure_type, "system_error");
-    assert.match(
-      error.message,
-      /^stream(s ugc_posts, post_statistics|s post_statistics, ugc_posts), organization 1, GET \/rest\/posts: /,
-    );
-    assert.match(error.message, /without a string id/);
+    assert.equal(result.statuses(name).at(-1), "INCOMPLETE", name);
   }
   assert.equal(client.count("/rest/posts"), 1);
+});
+
+Deno.test("engine: a failure of the whole run is one error; every stream it stops is INCOMPLETE", async () => {
+  const client = new FakeLinkedIn({ "1": posts(3), "2": posts(3) });
+  // The same error for every request, as the client gives once a refresh token is refused.
+  const refusedToken = configError("The refresh token was refused: make a new one.");
+  client.get = (request) => {
+    client.requests.push(request);
+    return Promise.reject(refusedToken);
+  };
+  const streams = ["ugc_posts", "total_follower_count", "page_statistics", "lookup_functions"];
+  const result = await read(
+    client,
+    Object.fromEntries(streams.map((name) => [name, "full_refresh" as const])),
+    { organizations: ["1", "2"] },
+  );
+  assert.deepEqual(result.failed.sort(), [...streams].sort());
+  const errors = result.errors();
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.equal(errors[0].message, "The refresh token was refused: make a new one.");
+  assert.equal(errors[0].failure_type, "config_error");
+  assert.ok(streams.includes(errors[0].stream_descriptor.name));
+  for (const name of streams) assert.equal(result.statuses(name).at(-1), "INCOMPLETE", name);
+  // Different failures of different organizations are each told.
+  const other = new FakeLinkedIn({ "1": posts(3), "2": posts(3) });
+  other.get = (request) => Promise.reject(refused(request.label, 403));
+  const each = await read(other, { ugc_posts: "full_refresh" }, { organizations: ["1", "2"] });
+  assert.equal(each.errors("ugc_posts").length, 2);
+});
+
+Deno.test("engine: a window with nothing finished yet says so once per stream", async () => {
+  const client = new FakeLinkedIn({ "1": posts(3), "2": posts(3) });
+  const future = { timeRangeEnd: NOW + DAY_MS };
+  const state = new Map([["page_statistics_time_bound", {
+    organizations: { "1": future, "2": future },
+  }]]);
+  const result = await read(client, { page_statistics_time_bound: "incremental" }, {
+    organizations: ["1", "2"],
+    state,
+  });
+  assert.deepEqual(result.failed, []);
+  assert.equal(client.requests.length, 0);
+  assert.deepEqual(result.logs("INFO"), [
+    "stream page_statistics_time_bound: nothing to read yet: LinkedIn serves a DAY of " +
+    "statistics 2 days after it ends, so the first one from 2026-11-29 can be read from " +
+    "2026-12-02.",
+  ]);
+  assert.deepEqual(result.statuses("page_statistics_time_bound").at(-1), "COMPLETE");
+  assert.deepEqual(result.states("page_statistics_time_bound").at(-1), {
+    organizations: { "1": future, "2": future },
+  });
+});
+
+Deno.test("engine: a batch stream with no posts in range says so for each organization", async () => {
+  // Posts of 20 days ago and older; statistics asked from 10 days ago.
+  const client = new FakeLinkedIn({ "1": posts(3).map((_, n) => post(n, 20 + n)) });
+  const result = await read(client, { post_statistics: "full_refresh" }, {
+    config: { startDate: NOW - 10 * DAY_MS },
+  });
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.records("post_statistics").length, 0);
+  assert.equal(client.count("/rest/organizationalEntityShareStatistics"), 0);
+  assert.deepEqual(result.logs("INFO"), [
+    "stream post_statistics, organization 1: no posts to ask about since 2026-11-21: nothing to read.",
+  ]);
+  assert.equal(result.statuses("post_statistics").at(-1), "COMPLETE");
 });
 
 Deno.test("engine: output keeps organization order under concurrency", async () => {

@@ -13,6 +13,7 @@ import { parse as parseYaml } from "yaml";
 import assert from "node:assert/strict";
 import { STREAMS } from "../lib/streams.ts";
 import { LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
+import { COMPILE_PERMISSIONS } from "./simulator/tasks.ts";
 
 const root = new URL("..", import.meta.url);
 const mainPath = new URL("main.ts", root).pathname;
@@ -110,13 +111,7 @@ export function postStatisticsRequests(posts: readonly Record<string, unknown>[]
  * The runtime flags of the compile task (`--allow-*`, `--deny-*`, `--no-prompt`, `--v8-flags`),
  * read from deno.json, so tests run the program as the binary runs.
  */
-export const COMPILE_PERMISSIONS: string[] = (() => {
-  const denoJson = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
-  const task: string = denoJson.tasks.compile;
-  return task.split(/\s+/).filter((flag) =>
-    /^--(allow|deny)-|^--no-prompt$|^--v8-flags=/.test(flag)
-  );
-})();
+export { COMPILE_PERMISSIONS };
 
 /** An Airbyte message as parsed from stdout. */
 // deno-lint-ignore no-explicit-any
@@ -190,20 +185,34 @@ export function parseMessages(stdout: string): Message[] {
   });
 }
 
-/** Runs the connector with arguments; resolves when it exits. */
+/**
+ * Runs the connector with arguments; resolves when it exits. With `stdin`, that text is
+ * its standard input (then closed); otherwise standard input is empty.
+ */
 export async function runConnector(
   args: string[],
-  options: { signal?: AbortSignal; validate?: boolean } = {},
+  options: { signal?: AbortSignal; validate?: boolean; stdin?: string } = {},
 ): Promise<Run> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", ...COMPILE_PERMISSIONS, mainPath, ...args],
     stdout: "piped",
     stderr: "piped",
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
     signal: options.signal,
     env: { NO_COLOR: "1" },
   });
-  const { code, stdout, stderr } = await command.output();
+  let output: Promise<Deno.CommandOutput>;
+  if (options.stdin === undefined) {
+    output = command.output();
+  } else {
+    const child = command.spawn();
+    output = child.output();
+    const writer = child.stdin.getWriter();
+    // The connector may exit before reading it all (a bad command line): that is no failure.
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+    await writer.close().catch(() => {});
+  }
+  const { code, stdout, stderr } = await output;
   const out = new TextDecoder().decode(stdout);
   return {
     code,

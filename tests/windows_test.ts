@@ -7,6 +7,7 @@ import {
   floorToBucket,
   isoDate,
   newestBucketEnd,
+  nothingYetMessage,
   oldestBucketStart,
   planWindow,
 } from "../lib/windows.ts";
@@ -127,6 +128,7 @@ Deno.test("windows: planWindow with no cursor and no start date spans what Linke
   for (const granularity of GRANULARITIES) {
     const plan = planWindow({ now, granularity, lookbackDays: 3 });
     assert.deepEqual(plan, {
+      from: oldestBucketStart(now, granularity),
       window: {
         start: oldestBucketStart(now, granularity),
         end: newestBucketEnd(now, granularity),
@@ -167,9 +169,15 @@ Deno.test("windows: planWindow starts at a recent start date floored to a bucket
   const now = utc(2026, 10, 23, 9);
   const startDate = utc(2026, 5, 15, 13);
   const day = planWindow({ now, granularity: "DAY", startDate, lookbackDays: 3 });
-  assert.deepEqual(day, { window: { start: utc(2026, 5, 15), end: utc(2026, 10, 21) } });
+  assert.deepEqual(day, {
+    from: utc(2026, 5, 15),
+    window: { start: utc(2026, 5, 15), end: utc(2026, 10, 21) },
+  });
   const month = planWindow({ now, granularity: "MONTH", startDate, lookbackDays: 3 });
-  assert.deepEqual(month, { window: { start: utc(2026, 5, 1), end: utc(2026, 10, 1) } });
+  assert.deepEqual(month, {
+    from: utc(2026, 5, 1),
+    window: { start: utc(2026, 5, 1), end: utc(2026, 10, 1) },
+  });
   // The oldest day LinkedIn serves is not clamped.
   const oldest = planWindow({
     now,
@@ -177,14 +185,20 @@ Deno.test("windows: planWindow starts at a recent start date floored to a bucket
     startDate: utc(2025, 10, 24),
     lookbackDays: 0,
   });
-  assert.deepEqual(oldest, { window: { start: utc(2025, 10, 24), end: utc(2026, 10, 21) } });
+  assert.deepEqual(oldest, {
+    from: utc(2025, 10, 24),
+    window: { start: utc(2025, 10, 24), end: utc(2026, 10, 21) },
+  });
 });
 
 Deno.test("windows: planWindow re-reads the lookback before the cursor, which beats start_date", () => {
   const now = utc(2026, 10, 23, 9);
   const cursor = utc(2026, 10, 20);
   const plan = planWindow({ now, granularity: "DAY", lookbackDays: 3, cursor });
-  assert.deepEqual(plan, { window: { start: utc(2026, 10, 17), end: utc(2026, 10, 21) } });
+  assert.deepEqual(plan, {
+    from: utc(2026, 10, 17),
+    window: { start: utc(2026, 10, 17), end: utc(2026, 10, 21) },
+  });
   const withStartDate = planWindow({
     now,
     granularity: "DAY",
@@ -200,7 +214,10 @@ Deno.test("windows: planWindow re-reads the lookback before the cursor, which be
     lookbackDays: 3,
     cursor: utc(2026, 9, 1),
   });
-  assert.deepEqual(month, { window: { start: utc(2026, 8, 1), end: utc(2026, 10, 1) } });
+  assert.deepEqual(month, {
+    from: utc(2026, 8, 1),
+    window: { start: utc(2026, 8, 1), end: utc(2026, 10, 1) },
+  });
   // No lookback: the window starts at the cursor.
   const noLookback = planWindow({ now, granularity: "DAY", lookbackDays: 0, cursor });
   assert.deepEqual(noLookback.window, { start: cursor, end: utc(2026, 10, 21) });
@@ -210,6 +227,7 @@ Deno.test("windows: planWindow clamps a cursor older than 12 months", () => {
   const now = utc(2026, 10, 23, 9);
   const plan = planWindow({ now, granularity: "DAY", lookbackDays: 3, cursor: utc(2025, 0, 10) });
   assert.equal(plan.clampedFrom, utc(2025, 0, 7));
+  assert.equal(plan.from, utc(2025, 10, 24));
   assert.deepEqual(plan.window, { start: utc(2025, 10, 24), end: utc(2026, 10, 21) });
 });
 
@@ -219,6 +237,8 @@ Deno.test("windows: planWindow plans nothing for a far-future cursor", () => {
     const plan = planWindow({ now, granularity, lookbackDays: 3, cursor: utc(2099, 0, 1) });
     assert.equal(plan.window, undefined);
     assert.equal(plan.clampedFrom, undefined);
+    // Where reading will start: the cursor less the lookback, on a bucket start.
+    assert.equal(plan.from, granularity === "DAY" ? utc(2098, 11, 29) : utc(2098, 11, 1));
   }
 });
 
@@ -227,20 +247,20 @@ Deno.test("windows: planWindow plans nothing when less than one bucket is finish
   // The cursor is already at the newest finished bucket end.
   assert.deepEqual(
     planWindow({ now, granularity: "DAY", lookbackDays: 0, cursor: utc(2026, 10, 21) }),
-    {},
+    { from: utc(2026, 10, 21) },
   );
   assert.deepEqual(
     planWindow({ now, granularity: "MONTH", lookbackDays: 0, cursor: utc(2026, 10, 1) }),
-    {},
+    { from: utc(2026, 10, 1) },
   );
   // A start date within the last 2 days, or in the unfinished month.
   assert.deepEqual(
     planWindow({ now, granularity: "DAY", lookbackDays: 3, startDate: utc(2026, 10, 22) }),
-    {},
+    { from: utc(2026, 10, 22) },
   );
   assert.deepEqual(
     planWindow({ now, granularity: "MONTH", lookbackDays: 3, startDate: utc(2026, 10, 2) }),
-    {},
+    { from: utc(2026, 10, 1) },
   );
   // Early in a month, even a start at the previous month's first is not finished.
   assert.deepEqual(
@@ -250,8 +270,32 @@ Deno.test("windows: planWindow plans nothing when less than one bucket is finish
       lookbackDays: 0,
       startDate: utc(2026, 10, 1),
     }),
-    {},
+    { from: utc(2026, 10, 1) },
   );
+});
+
+Deno.test("windows: nothingYetMessage says from when the first bucket can be read", () => {
+  assert.equal(
+    nothingYetMessage(utc(2026, 10, 22), "DAY"),
+    "nothing to read yet: LinkedIn serves a DAY of statistics 2 days after it ends, so the " +
+      "first one from 2026-11-22 can be read from 2026-11-25.",
+  );
+  assert.equal(
+    nothingYetMessage(utc(2026, 11, 1), "MONTH"),
+    "nothing to read yet: LinkedIn serves a MONTH of statistics 2 days after it ends, so the " +
+      "first one from 2026-12-01 can be read from 2027-01-03.",
+  );
+  assert.equal(
+    nothingYetMessage(utc(2026, 10, 22), "DAY", { months: 6, what: "video views and viewers" }),
+    "nothing to read yet: LinkedIn serves a DAY of video views and viewers 2 days after it " +
+      "ends, so the first one from 2026-11-22 can be read from 2026-11-25.",
+  );
+  // The day it names is the first on which planWindow plans that bucket.
+  const from = utc(2026, 10, 22);
+  const at = (now: number) =>
+    planWindow({ now, granularity: "DAY", lookbackDays: 0, cursor: from }).window;
+  assert.equal(at(utc(2026, 10, 25) - 1), undefined);
+  assert.deepEqual(at(utc(2026, 10, 25)), { start: from, end: utc(2026, 10, 23) });
 });
 
 Deno.test("windows: every planned window is whole buckets within LinkedIn's limits", () => {
@@ -281,7 +325,10 @@ Deno.test("windows: every planned window is whole buckets within LinkedIn's limi
       for (const extra of inputs) {
         const input = { now, granularity, lookbackDays: Math.floor(random() * 61), ...extra };
         const where = `${JSON.stringify(input)} (now ${new Date(now).toISOString()})`;
-        const { window, clampedFrom } = planWindow(input);
+        const { window, clampedFrom, from } = planWindow(input);
+        assert.ok(isBucketStart(from, granularity), `from not a bucket start: ${where}`);
+        assert.ok(from >= oldest, `from before the oldest bucket: ${where}`);
+        if (window) assert.equal(from, window.start, where);
         if (clampedFrom !== undefined) {
           assert.ok(clampedFrom < oldest, where);
           assert.ok(isBucketStart(clampedFrom, granularity), where);

@@ -80,7 +80,7 @@ export class LinkedInSimulator {
     this.server = Deno.serve(
       {
         hostname: "127.0.0.1",
-        port: 0,
+        port: options.port ?? 0,
         onListen: () => {},
         onError: () => new Response(null, { status: 500 }),
       },
@@ -89,9 +89,16 @@ export class LinkedInSimulator {
     this.url = `http://127.0.0.1:${this.server.addr.port}`;
   }
 
-  /** Starts a simulator on a free port of 127.0.0.1. */
+  /**
+   * Starts a simulator on 127.0.0.1, on `options.port` or else a free port. Rejects when the
+   * server cannot listen, e.g. with `Deno.errors.AddrInUse`.
+   */
   static start(options: SimulatorOptions = {}): Promise<LinkedInSimulator> {
-    return Promise.resolve(new LinkedInSimulator(options));
+    try {
+      return Promise.resolve(new LinkedInSimulator(options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Number of requests recorded, in all or for one endpoint name. */

@@ -45,6 +45,11 @@ export interface SimOrganization {
 
 /** Options for `LinkedInSimulator.start`. */
 export interface SimulatorOptions {
+  /**
+   * The TCP port on 127.0.0.1 to listen on; default 0, any free port. A port in use makes
+   * `LinkedInSimulator.start` reject with `Deno.errors.AddrInUse`.
+   */
+  port?: number;
   /** Default: Devtestco (2414183), Acme Analytics (5515715), Showcase Labs (90362860, ANALYST). */
   organizations?: SimOrganization[];
   /** Default 40. */
