@@ -158,7 +158,11 @@ Deno.test("deno task simulator: check and read every stream with its files, stop
   assert.equal(modes.ugc_posts, "incremental");
 
   // The printed command lines run main.ts exactly as runConnector does.
-  const deno = `deno run ${COMPILE_PERMISSIONS.join(" ")} ${mainPath}`;
+  // Started through npx (as .ci/run does), it names Deno through npx too.
+  const runner = Deno.env.get("npm_lifecycle_event") === "npx"
+    ? `npx -y deno@${Deno.version.deno}`
+    : "deno";
+  const deno = `${runner} run ${COMPILE_PERMISSIONS.join(" ")} ${mainPath}`;
   assert.ok(sim.stdout.includes(`  ${deno} check --config ${config}\n`), sim.stdout);
   assert.ok(
     sim.stdout.includes(
