@@ -7,6 +7,7 @@
  */
 import type { Credentials } from "./config.ts";
 import { isConfigError } from "./errors.ts";
+import { isJsonObject } from "./files.ts";
 import { type HttpOptions, send } from "./http.ts";
 import { judge, oauthAnswerError } from "./outcomes.ts";
 import { DAY_MS } from "./windows.ts";
@@ -134,32 +135,26 @@ async function refreshAccessToken(
   oauthBaseUrl: string,
   http: HttpOptions,
 ): Promise<{ token: string; grant: Grant }> {
-  const form = new URLSearchParams({
-    grant_type: "refresh_token",
-    refresh_token: credentials.refreshToken,
-    client_id: credentials.clientId,
-    client_secret: credentials.clientSecret,
-  });
-  const label = "the OAuth token refresh (POST /oauth/v2/accessToken)";
-  const response = await send({
-    url: `${oauthBaseUrl}/oauth/v2/accessToken`,
-    init: {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form.toString(),
+  const body = await postForm(
+    oauthBaseUrl,
+    "accessToken",
+    "the OAuth token refresh",
+    {
+      grant_type: "refresh_token",
+      refresh_token: credentials.refreshToken,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
     },
-    label,
-  }, http);
-  const body = response.body as Record<string, unknown> | undefined;
-  if (judge(response, {}).action !== "use" || typeof body?.access_token !== "string") {
-    throw oauthAnswerError(response, label, REFRESH_TOKEN_HELP);
-  }
+    http,
+    (answer) => typeof answer.access_token === "string",
+    REFRESH_TOKEN_HELP,
+  );
   const now = Date.now();
   const at = (seconds: unknown) =>
     typeof seconds === "number" && seconds > 0 ? now + seconds * 1000 : undefined;
   const returned = body.refresh_token;
   return {
-    token: body.access_token,
+    token: body.access_token as string,
     grant: {
       refreshTokenExpiresAt: at(body.refresh_token_expires_in),
       newRefreshToken: typeof returned === "string" && returned !== "" &&
@@ -168,6 +163,34 @@ async function refreshAccessToken(
         : undefined,
     },
   };
+}
+
+// POSTs a form to one of LinkedIn's OAuth endpoints and returns the answer's body, when the
+// table of outcomes says to use it and it has the documented fields; otherwise the table's error.
+async function postForm(
+  oauthBaseUrl: string,
+  endpoint: "accessToken" | "introspectToken",
+  what: string,
+  form: Record<string, string>,
+  http: HttpOptions,
+  documented: (body: Record<string, unknown>) => boolean,
+  refusedHelp: string,
+): Promise<Record<string, unknown>> {
+  const label = `${what} (POST /oauth/v2/${endpoint})`;
+  const response = await send({
+    url: `${oauthBaseUrl}/oauth/v2/${endpoint}`,
+    init: {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    },
+    label,
+  }, http);
+  const body = response.body;
+  if (judge(response, {}).action !== "use" || !isJsonObject(body) || !documented(body)) {
+    throw oauthAnswerError(response, label, refusedHelp);
+  }
+  return body;
 }
 
 /** What LinkedIn says about an access token. */
@@ -200,26 +223,21 @@ export async function introspect(
   token: string,
   http: HttpOptions,
 ): Promise<Introspection> {
-  const label = "the token introspection (POST /oauth/v2/introspectToken)";
-  const response = await send({
-    url: `${oauthBaseUrl}/oauth/v2/introspectToken`,
-    init: {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        client_id: credentials.clientId,
-        client_secret: credentials.clientSecret,
-        token,
-      }).toString(),
+  const body = await postForm(
+    oauthBaseUrl,
+    "introspectToken",
+    "the token introspection",
+    {
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      token,
     },
-    label,
-  }, http);
-  const body = response.body as Record<string, unknown> | undefined;
-  if (judge(response, {}).action !== "use" || typeof body?.active !== "boolean") {
-    throw oauthAnswerError(response, label, "");
-  }
+    http,
+    (answer) => typeof answer.active === "boolean",
+    "",
+  );
   return {
-    active: body.active,
+    active: body.active as boolean,
     status: typeof body.status === "string" ? body.status : undefined,
     expiresAt: typeof body.expires_at === "number" ? body.expires_at * 1000 : undefined,
     scopes: typeof body.scope === "string" ? body.scope.split(/[ ,]+/).filter(Boolean) : undefined,

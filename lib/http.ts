@@ -127,9 +127,9 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
  * ```
  */
 export async function send(request: HttpRequest, options: HttpOptions): Promise<HttpResponse> {
-  const resource = request.resource ??
-    resourceOf(new URL(request.url).pathname, request.init.method);
-  const host = new URL(request.url).host;
+  const url = new URL(request.url);
+  const resource = request.resource ?? resourceOf(url.pathname, request.init.method);
+  const { host } = url;
   const circumstances = (): Circumstances => ({
     hostReached: options.usage.hasReached(host),
     linkedInHost: /(^|\.)linkedin\.com(:443)?$/.test(host),
@@ -137,7 +137,7 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
   try {
     const priority = request.priority ?? 0;
     return await pRetry(
-      () => options.limit(() => attempt(request, resource, options, circumstances), priority),
+      () => options.limit(() => attempt(request, resource, host, options, circumstances), priority),
       {
         retries: MAX_ATTEMPTS - 1,
         minTimeout: 0,
@@ -182,6 +182,7 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
 async function attempt(
   request: HttpRequest,
   resource: string,
+  host: string,
   options: HttpOptions,
   circumstances: () => Circumstances,
 ): Promise<HttpResponse> {
@@ -194,7 +195,7 @@ async function attempt(
     const response = await fetch(request.url, { ...request.init, signal });
     const text = await response.text();
     const body = parseBody(text);
-    options.usage.reached(new URL(request.url).host);
+    options.usage.reached(host);
     options.log(
       "DEBUG",
       `${request.init.method ?? "GET"} ${request.url} -> HTTP ${response.status}`,
@@ -209,7 +210,7 @@ async function attempt(
   } catch (error) {
     if (options.signal.aborted) throw new AbortError(options.signal.reason);
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      throw new AbortError(forbiddenHost(new URL(request.url).host, error));
+      throw new AbortError(forbiddenHost(host, error));
     }
     outcome = failedOutcome(
       error as Error,
