@@ -31,6 +31,12 @@ export interface ApiRequest {
   onRateLimited?: RateLimitListener;
   /** Higher goes first when requests wait for the concurrency limit; default 0. */
   priority?: number;
+  /** Aborted once the asker no longer needs the answer: the request is then neither sent nor retried. */
+  cancelled?: AbortSignal;
+  /** Awaited before each retry (see {@linkcode HttpRequest.beforeRetry}). */
+  beforeRetry?: () => Promise<void>;
+  /** Nothing waits on its answer (see {@linkcode HttpRequest.deferrable}). */
+  deferrable?: boolean;
 }
 
 /** What the read engine and organization discovery need of a client. */
@@ -125,7 +131,9 @@ export class LinkedInClient implements ApiClient {
   async get(request: ApiRequest): Promise<unknown> {
     const resource = resourceOf(request.path);
     const daily = this.#dailyStop(resource);
-    const stopped = AbortSignal.any([this.#halt.signal, daily.signal]);
+    const stopped = AbortSignal.any(
+      [this.#halt.signal, daily.signal, request.cancelled].filter((signal) => signal !== undefined),
+    );
     try {
       stopped.throwIfAborted();
       return await this.#get(request, resource, stopped, daily);
@@ -239,6 +247,8 @@ export class LinkedInClient implements ApiClient {
       onRateLimited: request.onRateLimited,
       priority: request.priority,
       stopped,
+      beforeRetry: request.beforeRetry,
+      deferrable: request.deferrable,
     }, this.http);
   }
 
@@ -274,10 +284,13 @@ export class LinkedInClient implements ApiClient {
     token: string,
     resource: string,
   ): Promise<{ response: HttpResponse; version: string }> {
+    // The search is shared by every request that meets the retired version, so it waits on
+    // no one request's turn: `beforeRetry` could wait on a request that waits on the search.
+    const shared: ApiRequest = { ...request, beforeRetry: undefined, deferrable: false };
     const tried = [retired];
     for (const candidate of laterVersions(retired, currentMonth())) {
       tried.push(candidate);
-      const response = await this.#send(request, token, candidate, resource);
+      const response = await this.#send(shared, token, candidate, resource);
       if (judge(response, {}).action === "step_version") continue;
       this.#version = candidate;
       this.http.log(

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { Ajv, type ErrorObject } from "ajv";
 import spec from "../schemas/spec.json" with { type: "json" };
 import { configError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
+import type { ValidationError, Validator } from "./validation.ts";
+import precompiledConfigValidator from "./validators/config.ts";
 
 /** How the connector authenticates. */
 export type Credentials =
@@ -45,7 +46,8 @@ const schema = spec.connectionSpecification;
 const credentialOptions = schema.properties.credentials.oneOf;
 const authMethods = credentialOptions.map((option) => option.properties.auth_method.const);
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
+// Precompiled from the spec's connectionSpecification by `deno task schemas`.
+const validator = precompiledConfigValidator as Validator;
 
 /**
  * Brings older config shapes (Airbyte's own connector) to the current one:
@@ -193,7 +195,6 @@ export function parseConfig(raw: unknown, fileName: string): Config {
   }
   const value = normalize(raw);
   if (!isJsonObject(value)) throw configError(`${fileName} must hold a JSON object.`);
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (!validator(value)) {
     throw configError(`${fileName}: ${describeErrors(validator.errors ?? [], value)}`);
   }
@@ -293,7 +294,7 @@ function parseStartDate(text: string, fileName: string): number {
   return ms;
 }
 
-function describeErrors(errors: ErrorObject[], config: Record<string, unknown>): string {
+function describeErrors(errors: ValidationError[], config: Record<string, unknown>): string {
   const credentials = config.credentials;
   if (isJsonObject(credentials) && !authMethods.includes(credentials.auth_method as string)) {
     // Long values are not echoed: a pasted token may sit in the wrong field.
@@ -319,7 +320,7 @@ function describeErrors(errors: ErrorObject[], config: Record<string, unknown>):
   return messages.slice(0, 3).join("; ") + ".";
 }
 
-function describeError(error: ErrorObject): string {
+function describeError(error: ValidationError): string {
   const path = error.instancePath.slice(1).replaceAll("/", ".");
   const field = (name: string) => (path ? `${path}.${name}` : name);
   const params = error.params as Record<string, unknown>;

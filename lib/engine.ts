@@ -11,7 +11,7 @@
 import { elementsOf, lastPage, type Row } from "./answers.ts";
 import { batchesOf } from "./batches.ts";
 import type { ConfiguredStream } from "./catalog.ts";
-import type { ApiClient } from "./client.ts";
+import type { ApiClient, ApiRequest } from "./client.ts";
 import type { Config } from "./config.ts";
 import { type PartitionCursor, type ReadPlan, StreamCursors } from "./cursors.ts";
 import {
@@ -32,7 +32,7 @@ import { PageQueue, PAGES_AHEAD } from "./pages.ts";
 import type { Output } from "./output.ts";
 import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
 import { NO_CURSOR_STATE } from "./state.ts";
-import { schemaViolation } from "./validation.ts";
+import { type Validator, validatorOf, violationOf } from "./validation.ts";
 import { clampedMessage, isoDate, type Start } from "./windows.ts";
 
 /** What the engine reads with. */
@@ -48,6 +48,25 @@ export interface EngineContext {
   now(): number;
 }
 
+/** The answers about one batch, what they answered, and the ids LinkedIn has nothing on. */
+interface Answers {
+  answers: Answer[];
+  where: string;
+  notFound: Map<string, number>;
+}
+
+/** A batch with its answers. */
+interface Asked extends Answers {
+  batch: Batch;
+}
+
+/**
+ * How a batch's requests defer to the batches before it: they are cancelled once the
+ * partition ends, and retry (or ask again id by id) only after the earlier batches are
+ * answered, so that one failing batch does not make every batch behind it retry too.
+ */
+type Turn = Required<Pick<ApiRequest, "cancelled" | "beforeRetry">>;
+
 /** A stream to read, with the cursors it starts from (incremental mode only). */
 export interface Plan {
   stream: ConfiguredStream;
@@ -58,6 +77,14 @@ export interface Plan {
 // every request about its items, and the batches of a partition are asked one after the other.
 const FEED_PRIORITY = 2;
 const BATCH_PRIORITY = 1;
+
+// Partitions (organizations) of one stream read at once: each holds its answers until they are
+// written, so this, not the request limit, bounds memory however many organizations there are.
+const PARTITIONS_AHEAD = 8;
+
+// Batches of one partition asked while an earlier one is written: their answers are small,
+// and the request limit, not this, bounds what is in flight.
+const BATCHES_AHEAD = 16;
 
 // Paged endpoints are small collections (taxonomies): a thousand pages means a loop.
 const MAX_PAGES = 1_000;
@@ -142,7 +169,7 @@ async function readStream(
     output.emit(stateMessage(name, plan.cursors?.state() ?? NO_CURSOR_STATE, recordsSinceState));
     recordsSinceState = 0;
   };
-  const lookahead = Math.max(1, context.config.maxConcurrentRequests);
+  const lookahead = Math.max(1, Math.min(PARTITIONS_AHEAD, context.config.maxConcurrentRequests));
   for (const [index, partition] of partitions.entries()) {
     for (const next of partitions.slice(index, index + lookahead)) next.start();
     for await (const rows of partition.pages()) {
@@ -184,12 +211,16 @@ class Run {
   readonly syncDate: string;
   #passes = new Map<Feed, Map<string, FeedPass>>();
   #oneByOne: boolean;
+  #batchCallsKnown: boolean;
   #told = new Set<unknown>();
+  // Resolves a turn of the event loop after the run starts (see fetch).
+  #dependentsFirst = new Promise<void>((resolve) => setTimeout(resolve, 0));
 
   constructor(readonly context: EngineContext) {
     this.now = context.now();
     this.syncDate = isoDate(this.now);
     this.#oneByOne = context.config.apiTier === "development";
+    this.#batchCallsKnown = context.config.apiTier === "standard";
   }
 
   /** True the first time it is asked about `what` (an error, a message) in this run. */
@@ -209,6 +240,16 @@ class Run {
   /** True once batch calls are known to be refused: ask about one id per request. */
   get oneByOne(): boolean {
     return this.#oneByOne;
+  }
+
+  /** True once LinkedIn is known to answer batch calls or to refuse them. */
+  get batchCallsKnown(): boolean {
+    return this.#batchCallsKnown || this.#oneByOne;
+  }
+
+  /** Takes note that LinkedIn answered a batch call. */
+  batchCallAnswered(): void {
+    this.#batchCallsKnown = true;
   }
 
   /**
@@ -278,7 +319,12 @@ class Run {
     priority: number,
     label: string,
     onRateLimited: (retryAt: number) => void,
+    turn?: Turn,
   ): Promise<{ body: unknown; where: string }> {
+    // A request nothing else waits on leaves after those others wait on (the pages of posts,
+    // made in the same turn): sent first, they are answered first, and the requests that wait
+    // on them go out while the rest of the answers are being written.
+    if (priority === 0) await this.#dependentsFirst;
     const request = requestOf(endpoint, {
       granularity: this.context.config.granularity,
       ...context,
@@ -289,6 +335,8 @@ class Run {
       label,
       onRateLimited,
       priority,
+      deferrable: priority === 0,
+      ...turn,
     });
     return { body, where: `${label}, GET ${request.path}` };
   }
@@ -313,6 +361,7 @@ class Partition {
   #items?: Subscription;
   #pages = new PageQueue<Row>();
   #started = false;
+  #validate?: Validator;
 
   constructor(readonly stream: Plan, readonly organizationId: string, readonly run: Run) {
     const definition = this.definition = stream.stream.definition;
@@ -363,8 +412,9 @@ class Partition {
   /** Queues records made from the answer to `where`, once each matches the stream's schema. */
   async #push(rows: Row[], where: string): Promise<void> {
     if (rows.length === 0) return;
+    this.#validate ??= await validatorOf(this.definition.name);
     for (const row of rows) {
-      const problem = schemaViolation(this.definition.schema, row);
+      const problem = violationOf(this.#validate, row);
       if (problem) throw malformedAnswer(where, problem);
     }
     for (const row of rows) this.cursor?.observe(row);
@@ -418,6 +468,7 @@ class Partition {
     const skipped: string[] = [];
     const missing = new Map<string, number>();
     let number = 0;
+    const ended = new AbortController();
     try {
       const batches = batchesOf(
         this.#items!,
@@ -425,14 +476,34 @@ class Partition {
         this.#since!.start,
         (id) => skipped.push(id),
       );
-      for await (const batch of batches) {
-        number += 1;
-        const { answers, where, notFound } = await this.#answers(definition, batch, number);
+      // Batches are asked ahead of the one being written, so a partition's requests are in
+      // flight together; their records are still written in feed order.
+      const asked: Promise<Asked>[] = [];
+      let earlier: Promise<unknown> = Promise.resolve();
+      const write = async () => {
+        const { batch, answers, where, notFound } = await asked.shift()!;
         for (const [id, status] of notFound) missing.set(id, status);
         const made = this.#rows(where, () => definition.rows(answers, batch, this.rowContext));
         for (const [id, status] of made.missing ?? []) missing.set(id, status);
         await this.#push(made.rows, where);
+      };
+      for await (const batch of batches) {
+        number += 1;
+        const before = earlier;
+        const turn: Turn = { cancelled: ended.signal, beforeRetry: async () => void await before };
+        const answering = this.#answers(definition, batch, number, turn)
+          .then((answers) => ({ batch, ...answers }));
+        // Awaited in order by `write`; a failure is thrown there, not left unhandled here.
+        answering.catch(() => {});
+        asked.push(answering);
+        earlier = before.then(() => answering);
+        earlier.catch(() => {});
+        // Until LinkedIn has answered one batch call, a refusal (Development tier) should
+        // cost one request, so the first batch goes alone.
+        const probing = definition.single !== undefined && !this.run.batchCallsKnown;
+        while (asked.length >= (probing ? 1 : BATCHES_AHEAD)) await write();
       }
+      while (asked.length > 0) await write();
       if (number === 0) {
         const since = isoDate(this.#since!.start);
         this.run.context.output.emit(
@@ -443,6 +514,7 @@ class Partition {
         );
       }
     } finally {
+      ended.abort(new DOMException(`${this.label} has ended`, "AbortError"));
       const output = this.run.context.output;
       if (skipped.length > 0) {
         output.emit(logMessage(
@@ -470,7 +542,8 @@ class Partition {
     definition: BatchStream,
     batch: Batch,
     number: number,
-  ): Promise<{ answers: Answer[]; where: string; notFound: Map<string, number> }> {
+    turn: Turn,
+  ): Promise<Answers> {
     const what = batch.ids.length === 1
       ? `${batch.ids[0]}`
       : `batch ${number} (${batch.ids.length} ${batch.group} ids from ${batch.ids[0]})`;
@@ -479,25 +552,29 @@ class Partition {
       const answers = await Promise.all(
         (definition.variants ?? [undefined]).map(async (variant) => {
           const asked = variant ? `${what}, ${variant}` : what;
-          const answer = await this.#fetch(definition.endpoint, { batch, variant }, asked);
+          const answer = await this.#fetch(definition.endpoint, { batch, variant }, asked, turn);
           return { ...answer, variant };
         }),
       );
       return { answers, where: answers[0].where, notFound: new Map() };
     }
-    if (this.run.oneByOne) return await this.#oneByOne(single, batch, what);
+    if (this.run.oneByOne) return await this.#oneByOne(single, batch, what, turn);
     try {
-      const answer = await this.#fetch(definition.endpoint, { batch }, what);
+      const answer = await this.#fetch(definition.endpoint, { batch }, what, turn);
+      this.run.batchCallAnswered();
       return { answers: [answer], where: answer.where, notFound: new Map() };
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.status !== 403) throw error;
       // A 403 is a Development-tier app's refusal of batch calls, or a missing scope or role:
       // the same question for one id tells which, and a missing scope then throws its error.
+      // It is asked once: the batches behind wait for the earlier ones' verdict.
+      await turn.beforeRetry();
       const { parent } = definition.partitions;
       return await this.#oneByOne(
         single,
         batch,
         what,
+        turn,
         () => this.run.batchesRefused(error, `${this.label}, ${what}`, parent.name),
       );
     }
@@ -512,13 +589,14 @@ class Partition {
     single: Endpoint,
     batch: Batch,
     what: string,
+    turn: Turn,
     answered: () => void = () => {},
-  ): Promise<{ answers: Answer[]; where: string; notFound: Map<string, number> }> {
+  ): Promise<Answers> {
     const notFound = new Map<string, number>();
     const ask = async (id: string): Promise<Answer | undefined> => {
       try {
         const one = { group: batch.group, ids: [id] };
-        return { ...(await this.#fetch(single, { batch: one }, id)), id };
+        return { ...(await this.#fetch(single, { batch: one }, id, turn)), id };
       } catch (error) {
         // A post deleted since the feed listed it: nothing to record.
         if (!(error instanceof ConnectorError) || error.status !== 404) throw error;
@@ -553,6 +631,7 @@ class Partition {
     endpoint: Endpoint,
     context: Pick<RequestContext, "window" | "batch" | "variant" | "start" | "count">,
     what?: string,
+    turn?: Turn,
   ): Promise<{ body: unknown; where: string }> {
     return this.run.fetch(
       endpoint,
@@ -560,6 +639,7 @@ class Partition {
       context.batch ? BATCH_PRIORITY : 0,
       what ? `${this.label}, ${what}` : this.label,
       (retryAt) => this.run.rateLimited(this.definition.name, retryAt),
+      turn,
     );
   }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parse, type ParseError, printParseErrorCode } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
 import { configError } from "./errors.ts";
 
 /**
@@ -28,13 +28,20 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
  *
  * @example
  * ```ts
- * parseJsonc('{"a": 1, // note\n}', "config.json"); // { a: 1 }
+ * await parseJsonc('{"a": 1, // note\n}', "config.json"); // { a: 1 }
  * ```
  */
-export function parseJsonc(text: string, fileName: string): unknown {
+export async function parseJsonc(text: string, fileName: string): Promise<unknown> {
   // Editors on Windows save a byte-order mark that JSON does not allow.
   if (text.startsWith("\uFEFF")) text = text.slice(1);
   if (text.trim() === "") throw configError(`${fileName} is empty; it must hold a JSON document.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not plain JSON: comments, trailing commas, or an error to locate. The JSONC parser is
+    // loaded only then, since loading it takes longer than a whole `discover`'s other work.
+  }
+  const { parse, printParseErrorCode } = await import("jsonc-parser");
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
@@ -83,7 +90,7 @@ export async function readJsonFile(
   if ("emptyMeans" in options && text.replace(/^\uFEFF/, "").trim() === "") {
     return options.emptyMeans;
   }
-  return parseJsonc(text, name);
+  return await parseJsonc(text, name);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type Outcome,
   retriesExhausted,
 } from "./outcomes.ts";
+import type { RequestLimit } from "./limiter.ts";
 import type { LogLevel } from "./protocol.ts";
 import { resourceOf, type Usage } from "./usage.ts";
 
@@ -32,10 +33,10 @@ export interface HttpOptions {
   signal: AbortSignal;
   log(level: LogLevel, message: string): void;
   /**
-   * Runs one attempt under the connector's concurrency limit; waiting attempts of a
-   * higher `priority` go first.
+   * The connector's limit on attempts in flight: waiting attempts of a higher priority go
+   * first, and a throttled answer lowers it.
    */
-  limit<T>(attempt: () => Promise<T>, priority: number): Promise<T>;
+  limit: RequestLimit;
   /** Counts requests, retries and 429s per endpoint, and the hosts that answered. */
   usage: Usage;
 }
@@ -60,6 +61,18 @@ export interface HttpRequest {
    * to retry.
    */
   stopped?: AbortSignal;
+  /**
+   * Awaited before each retry, after the wait: a request that should not retry before others
+   * are answered waits for them here. If it throws, the request ends with that error.
+   */
+  beforeRetry?: () => Promise<void>;
+  /**
+   * Nothing waits on its answer: it is parsed and handed back after the answers others may
+   * wait on that are arriving at the same time, and in a turn of the event loop of its own,
+   * one such answer per turn. Large answers nobody waits on then do not hold up the pages of
+   * posts that the per-post requests wait on.
+   */
+  deferrable?: boolean;
 }
 
 /** A complete answer: status, headers and the parsed JSON body (`json` false if it was not). */
@@ -137,7 +150,11 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
   try {
     const priority = request.priority ?? 0;
     return await pRetry(
-      () => options.limit(() => attempt(request, resource, host, options, circumstances), priority),
+      () =>
+        options.limit.run(
+          () => attempt(request, resource, host, options, circumstances),
+          priority,
+        ),
       {
         retries: MAX_ATTEMPTS - 1,
         minTimeout: 0,
@@ -170,6 +187,7 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
             waitMs,
             stopped ? AbortSignal.any([options.signal, stopped]) : options.signal,
           );
+          await request.beforeRetry?.();
         },
       },
     );
@@ -190,10 +208,13 @@ async function attempt(
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout]);
   options.usage.attempted(resource);
+  let settled = () => {};
   let outcome: Outcome;
   try {
     const response = await fetch(request.url, { ...request.init, signal });
+    if (!request.deferrable) settled = arriving();
     const text = await response.text();
+    if (request.deferrable) await afterTheOthersArriving();
     const body = parseBody(text);
     options.usage.reached(host);
     options.log(
@@ -217,14 +238,30 @@ async function attempt(
       request.url,
       timeout.aborted ? options.timeoutMs : undefined,
     );
+  } finally {
+    settled();
   }
   if (outcome.type === "answer" && outcome.status === 429) options.usage.rateLimited(resource);
   const verdict = judge(outcome, circumstances());
   if (verdict.action === "retry") {
+    if (verdict.backoff === "throttle") lowerLimit(options);
     throw new RetryableFailure(outcome, verdict.backoff, verdict.attempts);
   }
+  if (outcome.type === "answer" && outcome.status < 400) options.limit.answered();
   if (outcome.type !== "answer") throw new RetryableFailure(outcome, "fault", 1);
   return outcome;
+}
+
+// LinkedIn publishes no limit on requests in flight; its short-term throttle is the sign.
+function lowerLimit(options: HttpOptions): void {
+  const lowered = options.limit.throttled();
+  if (lowered === undefined) return;
+  options.log(
+    "INFO",
+    `LinkedIn is throttling: at most ${lowered} ${
+      lowered === 1 ? "request" : "requests"
+    } in flight from now on, climbing back as answers come.`,
+  );
 }
 
 function parseBody(text: string): unknown {
@@ -234,6 +271,34 @@ function parseBody(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+// The answers others may wait on (not deferrable) that are arriving: headers in, body not parsed.
+const arrivals = new Set<Promise<void>>();
+let lastTurn = Promise.resolve();
+
+/** Notes that an answer others may wait on is arriving; the function returned says it has. */
+function arriving(): () => void {
+  let arrived = () => {};
+  const arrival = new Promise<void>((resolve) => arrived = resolve);
+  arrivals.add(arrival);
+  return () => {
+    arrivals.delete(arrival);
+    arrived();
+  };
+}
+
+/**
+ * Resolves once the answers others wait on that are arriving now have been parsed, in a later
+ * turn of the event loop than the previous call's promise (one deferrable answer per turn).
+ */
+function afterTheOthersArriving(): Promise<void> {
+  const others = Promise.all(arrivals);
+  const turn = lastTurn.then(() => others).then(() =>
+    new Promise<void>((resolve) => setTimeout(resolve, 0))
+  );
+  lastTurn = turn;
+  return turn;
 }
 
 /**

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import PQueue from "p-queue";
 import {
   covers,
   type Grant,
@@ -23,6 +22,7 @@ import { asConnectorError, ConnectorError } from "./errors.ts";
 import { readJsonFile } from "./files.ts";
 import type { HttpOptions } from "./http.ts";
 import { exitCodeOf, type Invocation, type Runtime } from "./invocation.ts";
+import { RequestLimiter } from "./limiter.ts";
 import { resolveOrganizations } from "./organizations.ts";
 import type { Output } from "./output.ts";
 import { connectionStatusMessage, controlConfigMessage, logMessage } from "./protocol.ts";
@@ -78,12 +78,11 @@ interface Connection {
 function connect(loaded: Loaded, invocation: Invocation, runtime: Runtime): Connection {
   const { config } = loaded;
   const { output, signal } = runtime;
-  const queue = new PQueue({ concurrency: config.maxConcurrentRequests });
   const http: HttpOptions = {
     timeoutMs: config.requestTimeoutMs,
     backoffScale: config.backoffScale,
     signal,
-    limit: (attempt, priority) => queue.add(attempt, { priority }),
+    limit: new RequestLimiter(config.maxConcurrentRequests),
     log: (level, message) => {
       if (level !== "DEBUG" || invocation.debug) output.emit(logMessage(level, message));
     },

@@ -1,3 +1,4 @@
+import { NO_LIMIT } from "../lib/limiter.ts";
 import assert from "node:assert/strict";
 import { Usage } from "../lib/usage.ts";
 import { tokenSource } from "../lib/auth.ts";
@@ -68,7 +69,7 @@ function httpOptions(): HttpOptions {
     backoffScale: 0.001,
     signal: new AbortController().signal,
     log: () => {},
-    limit: (attempt) => attempt(),
+    limit: NO_LIMIT,
     usage: new Usage(),
   };
 }
@@ -81,7 +82,13 @@ function assertNoSecrets(text: string): void {
 
 Deno.test("auth: an access token is used as is and never refreshed", async () => {
   const secrets: string[] = [];
-  const http: HttpOptions = { ...httpOptions(), limit: () => assert.fail("no request expected") };
+  const http: HttpOptions = {
+    ...httpOptions(),
+    limit: {
+      ...NO_LIMIT,
+      run: () => assert.fail("no request expected"),
+    },
+  };
   const tokens = tokenSource(
     { kind: "access_token", accessToken: "AQV-token" },
     "http://127.0.0.1:1",

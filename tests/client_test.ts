@@ -1,3 +1,4 @@
+import { NO_LIMIT } from "../lib/limiter.ts";
 import assert from "node:assert/strict";
 import { Usage } from "../lib/usage.ts";
 import type { TokenSource } from "../lib/auth.ts";
@@ -79,7 +80,7 @@ function httpOptions() {
     backoffScale: 0.001,
     signal: new AbortController().signal,
     log: (level, message) => logs.push({ level, message }),
-    limit: (attempt) => attempt(),
+    limit: NO_LIMIT,
     usage: new Usage(),
   };
   return { options, logs };
@@ -275,6 +276,50 @@ Deno.test("client: concurrent requests meeting a retired version share one searc
         );
       }
       assert.equal(logs.filter((l) => l.level === "WARN").length, 1);
+      assert.equal(client.version, working);
+    },
+  );
+});
+
+Deno.test("client: a version search does not wait on the beforeRetry of the request that leads it", async () => {
+  const working = monthsAfter(DEFAULT_LINKEDIN_VERSION, 1);
+  let failedOnce = false;
+  await withServer(
+    async (seen) => {
+      if (seen.version! < working) {
+        // The second request meets the retired version later, while the search runs.
+        if (seen.path === "/rest/second") await new Promise((r) => setTimeout(r, 50));
+        return retired(seen.version);
+      }
+      if (seen.path === "/rest/posts" && !failedOnce) {
+        failedOnce = true;
+        return json(500, { message: "Internal Server Error" });
+      }
+      return json(200, { path: seen.path });
+    },
+    async (baseUrl) => {
+      const { options } = httpOptions();
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, options);
+      const both = atTime(inMonth(working), () => {
+        const second = client.get({ ...REQUEST, path: "/rest/second" });
+        // The first request would retry only after the second is answered; the second waits
+        // on the search the first leads.
+        const first = client.get({ ...REQUEST, beforeRetry: () => second.then(() => {}) });
+        return Promise.all([first, second]);
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the requests waited on each other")), 5_000);
+      });
+      try {
+        assert.deepEqual(await Promise.race([both, hung]), [
+          { path: "/rest/posts" },
+          { path: "/rest/second" },
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
       assert.equal(client.version, working);
     },
   );
@@ -502,6 +547,90 @@ Deno.test("client: 404 and unexpected statuses", async () => {
         "HTTP 418",
         "teapot",
       );
+    },
+  );
+});
+
+Deno.test("client: a cancelled request is not sent", async () => {
+  await withServer(() => json(200, { ok: true }), async (baseUrl, seen) => {
+    const { source } = fakeTokens(false, ["t"]);
+    const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+    const reason = new DOMException("stream post_statistics has ended", "AbortError");
+    let error: unknown;
+    try {
+      await client.get({ ...REQUEST, cancelled: AbortSignal.abort(reason) });
+    } catch (caught) {
+      error = caught;
+    }
+    assert.equal(error, reason);
+    assert.equal(seen.length, 0);
+    // The cancellation is the request's own: the client still sends the others.
+    assert.deepEqual(await client.get(REQUEST), { ok: true });
+    assert.equal(seen.length, 1);
+  });
+});
+
+Deno.test("client: a request cancelled while it waits to retry is not retried", async () => {
+  await withServer(
+    (_, count) =>
+      count === 1
+        ? json(500, { message: "busy" }, { "retry-after": "60" })
+        : json(200, { ok: true }),
+    async (baseUrl, seen) => {
+      const { options } = httpOptions();
+      // LinkedIn's 60 s as is: only the cancellation can end the wait.
+      options.backoffScale = 1;
+      const cancel = new AbortController();
+      const reason = new DOMException("stream post_statistics has ended", "AbortError");
+      const log = options.log;
+      options.log = (level, message) => {
+        log(level, message);
+        // Announced just before the wait: cancel once it has begun.
+        if (level === "WARN") setTimeout(() => cancel.abort(reason), 20);
+      };
+      const retries: number[] = [];
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, options);
+      const sent = client.get({
+        ...REQUEST,
+        cancelled: cancel.signal,
+        beforeRetry: () => {
+          retries.push(seen.length);
+          return Promise.resolve();
+        },
+      }).then(() => "answered", (error) => error);
+      const stop = new AbortController();
+      const guard = new Promise((resolve) => {
+        const timer = setTimeout(() => resolve("still waiting"), 10_000);
+        stop.signal.addEventListener("abort", () => clearTimeout(timer));
+      });
+      const outcome = await Promise.race([sent, guard]);
+      stop.abort();
+      assert.equal(outcome, reason);
+      assert.equal(seen.length, 1, "retried after the cancellation");
+      assert.deepEqual(retries, [], "beforeRetry runs only for a retry");
+    },
+  );
+});
+
+Deno.test("client: beforeRetry is passed to http: its rejection ends the request before a retry", async () => {
+  await withServer(
+    (_, count) => count === 1 ? json(503, { message: "busy" }) : json(200, { ok: true }),
+    async (baseUrl, seen) => {
+      const { source } = fakeTokens(false, ["t"]);
+      const client = new LinkedInClient(baseUrl, undefined, source, httpOptions().options);
+      const earlier = new Error("an earlier batch failed");
+      const asked: number[] = [];
+      const error = await client.get({
+        ...REQUEST,
+        beforeRetry: () => {
+          asked.push(seen.length);
+          return Promise.reject(earlier);
+        },
+      }).then(() => undefined, (caught) => caught);
+      assert.equal(error, earlier);
+      assert.deepEqual(asked, [1], "asked once, after the first attempt");
+      assert.equal(seen.length, 1);
     },
   );
 });

@@ -171,6 +171,13 @@ Deno.test("short-term throttle: the simulator's burst limit is retried until it 
       retried.every((m) => m.includes("Resource level throttle limit")),
       retried.join("\n"),
     );
+    // The limit on requests in flight is halved for each wave of throttled requests, from the
+    // default of 100, and said so.
+    const lowered = logsOf(run.messages, "INFO").filter((m) =>
+      m.startsWith("LinkedIn is throttling")
+    );
+    assert.ok(lowered.length >= 1 && lowered.length <= retried.length, lowered.join("\n"));
+    assert.match(lowered[0], /^LinkedIn is throttling: at most 50 requests in flight from now on/);
   });
 });
 

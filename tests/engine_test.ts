@@ -276,6 +276,88 @@ async function read(
   };
 }
 
+/** Resolves after `ms`: room for requests that should not go yet to show up. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A request held by {@linkcode holdCalls}, with what was settled when it was sent. */
+interface Held {
+  request: ApiRequest;
+  /** Requests to the same path settled (answered or failed) when this one was sent. */
+  settledBefore: number;
+  /** Lets the fake answer it, or fails it with `error`. */
+  release(error?: Error): void;
+}
+
+/**
+ * Holds the fake's requests to `path` until the test releases them, and counts how many
+ * were in flight together. Other requests go through at once.
+ */
+function holdCalls(client: FakeLinkedIn, path: string) {
+  const calls: Held[] = [];
+  let inFlight = 0;
+  let most = 0;
+  let settled = 0;
+  let open = false;
+  const get = client.get.bind(client);
+  client.get = async (request) => {
+    if (request.path !== path) return await get(request);
+    most = Math.max(most, ++inFlight);
+    try {
+      const failure = await new Promise<Error | undefined>((release) => {
+        calls.push({ request, settledBefore: settled, release });
+        if (open) release(undefined);
+      });
+      if (failure) throw failure;
+      return await get(request);
+    } finally {
+      inFlight--;
+      settled++;
+    }
+  };
+  return {
+    calls,
+    get inFlight() {
+      return inFlight;
+    },
+    get most() {
+      return most;
+    },
+    /** True once `count` requests are held; false if they have not come within 2 s. */
+    async arrived(count: number): Promise<boolean> {
+      for (let waited = 0; calls.length < count && waited < 2_000; waited += 5) await pause(5);
+      return calls.length >= count;
+    },
+    /** Answers every request held, and those to come. */
+    releaseAll(): void {
+      open = true;
+      for (const call of calls) call.release();
+    },
+  };
+}
+
+/** What `promise` resolves to, or "timed out" if it has not settled within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | "timed out"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"timed out">((resolve) => {
+    timer = setTimeout(() => resolve("timed out"), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether `promise` has settled, and how, as seen now. */
+function watch(promise: Promise<unknown>) {
+  const state: { settled: boolean; error?: unknown } = { settled: false };
+  promise.then(
+    () => (state.settled = true),
+    (error) => Object.assign(state, { settled: true, error }),
+  );
+  return state;
+}
+
 Deno.test("engine: the engine names no stream; streams are data", async () => {
   const text = await Deno.readTextFile(new URL("../lib/engine.ts", import.meta.url));
   // Code only: the JSDoc examples may use a stream to show a call.
@@ -686,8 +768,9 @@ Deno.test("engine: a batch 403 for a missing scope is the scope's error, with no
       assert.doesNotMatch(error.message, /tier/);
     }
     assert.deepEqual(result.logs("INFO"), []);
-    // One batch call and one single call per organization, no more.
-    assert.equal(client.count("/rest/socialMetadata"), 2);
+    // One single call per organization, no more; organization 1's second batch call goes
+    // only once LinkedIn is known to answer batch calls (api_tier standard says so at once).
+    assert.equal(client.count("/rest/socialMetadata"), apiTier === "standard" ? 3 : 2);
     assert.equal(
       client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length,
       2,
@@ -740,6 +823,178 @@ Deno.test("engine: one at a time until LinkedIn answers, then the rest of the ba
   assert.equal(result.records("post_social_metadata").length, 8);
   assert.ok(most > 1, "the rest went at once");
   assert.equal(result.logs("INFO").length, 1);
+});
+
+Deno.test("engine: the batches of an organization are asked together, written in feed order", async () => {
+  const client = new FakeLinkedIn({ "1": posts(180) });
+  const held = holdCalls(client, "/rest/socialMetadata");
+  const reading = read(client, { post_social_metadata: "full_refresh" }, {
+    config: { apiTier: "standard" },
+  });
+  try {
+    assert.ok(await held.arrived(4), `${held.calls.length} of 4 batch calls sent`);
+    assert.equal(held.inFlight, 4);
+    // Answered last first: the records still come out in the feed's order.
+    for (const call of [...held.calls].reverse()) {
+      call.release();
+      await pause(5);
+    }
+  } finally {
+    held.releaseAll();
+  }
+  const result = await reading;
+  assert.deepEqual(result.failed, []);
+  assert.equal(held.most, 4);
+  assert.deepEqual(held.calls.map((call) => call.settledBefore), [0, 0, 0, 0]);
+  assert.deepEqual(
+    held.calls.map((call) => listOf(new URLSearchParams(call.request.query).get("ids")).length),
+    [50, 50, 50, 30],
+  );
+  assert.deepEqual(
+    result.records("post_social_metadata").map((r) => r.post),
+    posts(180).map((p) => p.id),
+  );
+  assert.equal(result.statuses("post_social_metadata").at(-1), "COMPLETE");
+});
+
+Deno.test("engine: until LinkedIn has answered a batch call, the first goes alone, then the rest together", async () => {
+  const client = new FakeLinkedIn({ "1": posts(180) });
+  const held = holdCalls(client, "/rest/socialMetadata");
+  const reading = read(client, { post_social_metadata: "full_refresh" });
+  try {
+    assert.ok(await held.arrived(1));
+    await pause(30);
+    assert.equal(held.calls.length, 1, "a batch call went with the first one");
+    held.calls[0].release();
+    assert.ok(await held.arrived(4), `${held.calls.length} of 4 batch calls sent`);
+    assert.equal(held.inFlight, 3, "the rest are in flight together");
+  } finally {
+    held.releaseAll();
+  }
+  const result = await reading;
+  assert.deepEqual(result.failed, []);
+  assert.deepEqual(held.calls.map((call) => call.settledBefore), [0, 1, 1, 1]);
+  assert.equal(held.most, 3);
+  assert.deepEqual(
+    result.records("post_social_metadata").map((r) => r.post),
+    posts(180).map((p) => p.id),
+  );
+  assert.equal(client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/")).length, 0);
+});
+
+Deno.test("engine: a failed first batch writes none of the batches answered behind it", async () => {
+  // 120 shares and 60 ugcPosts: five batches, all asked before any is answered.
+  const client = new FakeLinkedIn({ "1": posts(180) });
+  const path = "/rest/organizationalEntityShareStatistics";
+  const held = holdCalls(client, path);
+  const reading = read(client, { post_statistics: "full_refresh" });
+  let failure: Error | undefined;
+  try {
+    assert.ok(await held.arrived(5), `${held.calls.length} of 5 batch calls sent`);
+    // The batches behind are answered first; then the first fails for good.
+    for (const call of held.calls.slice(1)) call.release();
+    await pause(20);
+    failure = transientError(`${held.calls[0].request.label} failed after 5 attempts`);
+    held.calls[0].release(failure);
+  } finally {
+    held.releaseAll();
+  }
+  const result = await reading;
+  assert.deepEqual(result.failed, ["post_statistics"]);
+  assert.equal(client.count(path), 4, "the four batches behind were answered");
+  assert.deepEqual(result.records("post_statistics"), []);
+  const errors = result.errors("post_statistics");
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].failure_type, "transient_error");
+  assert.equal(errors[0].message, failure!.message);
+  assert.match(errors[0].message, /organization 1, batch 1 \(50 share ids/);
+  assert.equal(result.statuses("post_statistics").at(-1), "INCOMPLETE");
+});
+
+Deno.test("engine: a batch retries only after the batches before it are answered", async () => {
+  const client = new FakeLinkedIn({ "1": posts(180) });
+  const held = holdCalls(client, "/rest/organizationalEntityShareStatistics");
+  const reading = read(client, { post_statistics: "full_refresh" });
+  try {
+    assert.ok(await held.arrived(5));
+    const [first, second, third] = held.calls;
+    const firstRetry = watch(first.request.beforeRetry!());
+    const thirdRetry = watch(third.request.beforeRetry!());
+    const secondRetry = watch(second.request.beforeRetry!());
+    second.release();
+    await pause(20);
+    // The first batch waits for none; the others for every batch before them.
+    assert.deepEqual(firstRetry, { settled: true });
+    assert.equal(thirdRetry.settled, false, "retried before batch 1 was answered");
+    assert.equal(secondRetry.settled, false, "retried before batch 1 was answered");
+    first.release();
+    await pause(20);
+    assert.deepEqual(thirdRetry, { settled: true });
+    assert.deepEqual(secondRetry, { settled: true });
+    assert.ok(held.calls.every((call) => !call.request.cancelled!.aborted));
+  } finally {
+    held.releaseAll();
+  }
+  const result = await reading;
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.records("post_statistics").length, 180);
+});
+
+Deno.test("engine: the batches behind a failed one are cancelled and would not retry", async () => {
+  const client = new FakeLinkedIn({ "1": posts(180) });
+  const held = holdCalls(client, "/rest/organizationalEntityShareStatistics");
+  const reading = read(client, { post_statistics: "full_refresh" });
+  assert.ok(await held.arrived(5));
+  const behind = held.calls.slice(1);
+  const retries = behind.map((call) => watch(call.request.beforeRetry!()));
+  const failure = transientError(`${held.calls[0].request.label} failed after 5 attempts`);
+  held.calls[0].release(failure);
+  // The stream ends while the batches behind are still in flight.
+  const result = await within(reading, 5_000);
+  try {
+    assert.notEqual(result, "timed out", "the stream waited for the batches behind");
+    if (result === "timed out") return;
+    assert.deepEqual(result.failed, ["post_statistics"]);
+    assert.equal(result.errors("post_statistics")[0].message, failure.message);
+    for (const [index, call] of behind.entries()) {
+      assert.ok(call.request.cancelled!.aborted, `batch ${index + 2} was not cancelled`);
+      assert.deepEqual(retries[index], { settled: true, error: failure });
+    }
+    assert.equal(held.calls.length, 5);
+  } finally {
+    held.releaseAll();
+    await reading;
+  }
+});
+
+Deno.test("engine: a batch refused with a 403 asks id by id only after the batches before it", async () => {
+  const client = new FakeLinkedIn({ "1": posts(180) });
+  const held = holdCalls(client, "/rest/socialMetadata");
+  const singles = () => client.requests.filter((r) => r.path.startsWith("/rest/socialMetadata/"));
+  const reading = read(client, { post_social_metadata: "full_refresh" }, {
+    config: { apiTier: "standard" },
+  });
+  try {
+    assert.ok(await held.arrived(4));
+    const [first, second] = held.calls;
+    second.release(refused(second.request.label, 403));
+    await pause(20);
+    assert.equal(singles().length, 0, "asked id by id before batch 1 was answered");
+    first.release();
+  } finally {
+    held.releaseAll();
+  }
+  const result = await reading;
+  // The single call answered, so the 403 was a refusal of batch calls, which api_tier denies.
+  assert.equal(singles().length, 1);
+  assert.deepEqual(result.failed, ["post_social_metadata"]);
+  const [error] = result.errors("post_social_metadata");
+  assert.equal(error.failure_type, "config_error");
+  assert.match(error.message, /batch 2 \(50 post ids.*api_tier is "standard"/);
+  assert.deepEqual(
+    result.records("post_social_metadata").map((r) => r.post),
+    posts(50).map((p) => p.id),
+  );
 });
 
 Deno.test("engine: a single call failing with anything but 404 fails the organization", async () => {

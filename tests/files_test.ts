@@ -16,7 +16,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-Deno.test("files: comments and trailing commas are accepted", () => {
+Deno.test("files: comments and trailing commas are accepted", async () => {
   const text = `// the config
 {
   /* credentials */
@@ -25,18 +25,18 @@ Deno.test("files: comments and trailing commas are accepted", () => {
   "lookback_days": 3,
 }
 `;
-  assert.deepEqual(parseJsonc(text, "config.json"), {
+  assert.deepEqual(await parseJsonc(text, "config.json"), {
     credentials: { auth_method: "access_token", access_token: "t" },
     org_ids: ["1", "2"],
     lookback_days: 3,
   });
-  assert.deepEqual(parseJsonc('{"a": 1, // note\n}', "config.json"), { a: 1 });
+  assert.deepEqual(await parseJsonc('{"a": 1, // note\n}', "config.json"), { a: 1 });
   // Plain JSON of every kind still parses.
-  assert.deepEqual(parseJsonc("[1, 2]", "x.json"), [1, 2]);
-  assert.equal(parseJsonc("null", "x.json"), null);
-  assert.equal(parseJsonc(' "s" ', "x.json"), "s");
+  assert.deepEqual(await parseJsonc("[1, 2]", "x.json"), [1, 2]);
+  assert.equal(await parseJsonc("null", "x.json"), null);
+  assert.equal(await parseJsonc(' "s" ', "x.json"), "s");
   // Comment markers inside strings are text.
-  assert.deepEqual(parseJsonc('{"url": "https://x//y/*z*/"}', "x.json"), {
+  assert.deepEqual(await parseJsonc('{"url": "https://x//y/*z*/"}', "x.json"), {
     url: "https://x//y/*z*/",
   });
 });

@@ -1,3 +1,4 @@
+import { NO_LIMIT } from "../lib/limiter.ts";
 import assert from "node:assert/strict";
 import { Usage } from "../lib/usage.ts";
 import { ConnectorError } from "../lib/errors.ts";
@@ -72,9 +73,12 @@ function httpOptions(overrides: Partial<HttpOptions> = {}) {
     backoffScale: SCALE,
     signal: new AbortController().signal,
     log: (level, message) => logs.push({ level, message }),
-    limit: (attempt) => {
-      attempts++;
-      return attempt();
+    limit: {
+      ...NO_LIMIT,
+      run: (attempt) => {
+        attempts++;
+        return attempt();
+      },
     },
     usage: new Usage(),
     ...overrides,
@@ -394,6 +398,63 @@ Deno.test("http: a request waiting to retry ends as soon as it is stopped", asyn
   });
 });
 
+Deno.test("http: a retry is not sent until beforeRetry resolves", async () => {
+  const script = [json(500, { message: "busy" }), json(200, { ok: true })];
+  await withServer(script, async (url, seen) => {
+    const { options, logs } = httpOptions();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    const retriesLoggedWhenAsked: number[] = [];
+    const sent = send({
+      url,
+      init: {},
+      label: LABEL,
+      beforeRetry: () => {
+        asked++;
+        retriesLoggedWhenAsked.push(warnings(logs).length);
+        return gate;
+      },
+    }, options);
+    for (let waited = 0; asked === 0 && waited < 2_000; waited += 5) {
+      await sleep(5, AbortSignal.timeout(5_000));
+    }
+    // The backoff is over and the retry is held: nothing more reaches the server.
+    await sleep(50, AbortSignal.timeout(5_000));
+    assert.equal(seen.length, 1, "the retry went before beforeRetry resolved");
+    assert.equal(asked, 1, "beforeRetry was not awaited");
+    release();
+    const response = await sent;
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.body, { ok: true });
+    assert.equal(seen.length, 2);
+    assert.equal(asked, 1, "awaited once, before the one retry");
+    // Asked after the failed attempt was announced, i.e. once it was waiting to retry.
+    assert.deepEqual(retriesLoggedWhenAsked, [1]);
+  });
+});
+
+Deno.test("http: a beforeRetry that rejects ends the request with its error", async () => {
+  await withServer([json(500, { message: "busy" }), json(200, { ok: true })], async (url, seen) => {
+    const { options, attempts } = httpOptions();
+    const earlier = new Error("an earlier request failed");
+    let asked = 0;
+    const error = await rejection(send({
+      url,
+      init: {},
+      label: LABEL,
+      beforeRetry: () => {
+        asked++;
+        return Promise.reject(earlier);
+      },
+    }, options));
+    assert.equal(error, earlier);
+    assert.equal(asked, 1);
+    assert.equal(seen.length, 1, "no attempt after beforeRetry rejected");
+    assert.equal(attempts(), 1);
+  });
+});
+
 Deno.test("http: the Retry-After header sets the wait in send()", async () => {
   const script = [
     json(429, { message: "slow down" }, { "retry-after": "2" }),
@@ -540,4 +601,73 @@ Deno.test("http: linkedInMessage reads API and OAuth error bodies", () => {
   for (const body of [undefined, null, "text", 5, {}, { message: 5 }, []]) {
     assert.equal(linkedInMessage(body), undefined, JSON.stringify(body));
   }
+});
+
+/**
+ * Serves `/slow` after `slowMs`, `/trickle` at once but with the end of its body `slowMs`
+ * later, and anything else at once.
+ */
+async function withSlowAndFast(
+  slowMs: number,
+  fn: (base: string) => Promise<void>,
+): Promise<void> {
+  const headers = { "content-type": "application/json" };
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+    const path = new URL(r.url).pathname;
+    if (path === "/slow") await new Promise((ok) => setTimeout(ok, slowMs));
+    if (path !== "/trickle") return new Response(JSON.stringify({ path }), { headers });
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode('{"path":'));
+        await new Promise((ok) => setTimeout(ok, slowMs));
+        controller.enqueue(encoder.encode('"/trickle"}'));
+        controller.close();
+      },
+    });
+    return new Response(body, { headers });
+  });
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}`);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+function asker(base: string, order: string[]) {
+  const { options } = httpOptions();
+  return (path: string, deferrable: boolean) =>
+    send({ url: `${base}${path}`, init: {}, label: path, deferrable }, options).then((answer) => {
+      order.push(path);
+      return answer.body;
+    });
+}
+
+Deno.test("http: a deferrable answer is handed back after an answer others wait on that is arriving", async () => {
+  await withSlowAndFast(100, async (base) => {
+    const order: string[] = [];
+    const ask = asker(base, order);
+    const arriving = ask("/trickle", false);
+    // Its headers are in before the deferrable request is answered.
+    await new Promise((ok) => setTimeout(ok, 30));
+    const fast = ask("/fast", true);
+    assert.deepEqual(await Promise.all([arriving, fast]), [
+      { path: "/trickle" },
+      { path: "/fast" },
+    ]);
+    assert.deepEqual(order, ["/trickle", "/fast"]);
+  });
+});
+
+Deno.test("http: a deferrable answer waits for no answer that has not begun to arrive", async () => {
+  await withSlowAndFast(300, async (base) => {
+    const order: string[] = [];
+    const ask = asker(base, order);
+    const slow = ask("/slow", false);
+    const slowDeferrable = ask("/slow", true);
+    await ask("/fast", true);
+    assert.deepEqual(order, ["/fast"]);
+    await Promise.all([slow, slowDeferrable]);
+    assert.deepEqual(order.slice(1).sort(), ["/slow", "/slow"]);
+  });
 });

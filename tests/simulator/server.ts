@@ -254,8 +254,14 @@ export class LinkedInSimulator {
       record.endedAt = performance.now();
     };
     info.completed.then(finish, finish);
-    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    // The answer is made at once and leaves when the latency is over, so the time the
+    // simulator, one thread for every request, spends making it is part of the latency,
+    // as it is for a server that answers requests in parallel.
     const response = await this.respondTo(req, url, record);
+    const elapsed = performance.now() - record.startedAt;
+    if (this.options.latencyMs && elapsed < this.options.latencyMs) {
+      await sleep(this.options.latencyMs - elapsed);
+    }
     record.status = response.status;
     record.endedAt = performance.now(); // refined once the body has been sent
     return response;

@@ -54,7 +54,10 @@ export interface SimulatorOptions {
   organizations?: SimOrganization[];
   /** Default 40. */
   postsPerOrganization?: number;
-  /** Added before every response; default 0. */
+  /**
+   * The least time from a request's arrival to its answer, the time spent making the answer
+   * included; default 0.
+   */
   latencyMs?: number;
   /** Clock in epoch ms; default Date.now. */
   now?: () => number;
