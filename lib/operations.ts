@@ -16,7 +16,7 @@ import {
 } from "./auth.ts";
 import { configuredStreams, discoveredCatalog } from "./catalog.ts";
 import { LinkedInClient } from "./client.ts";
-import type { Config } from "./config.ts";
+import { type Config, parseConfig, secretValues, unknownFields } from "./config.ts";
 import { planStreams, readStreams } from "./engine.ts";
 import { asConnectorError, ConnectorError } from "./errors.ts";
 import { readJsonFile } from "./files.ts";
@@ -57,8 +57,6 @@ interface Loaded {
 
 async function loadConfig(path: string, output: Output): Promise<Loaded> {
   const raw = await readJsonFile(path);
-  // Loaded on demand: the validator takes longer to load than `spec` takes to run.
-  const { parseConfig, secretValues, unknownFields } = await import("./config.ts");
   // Registered before validation, so even a message about a bad field cannot leak them.
   for (const secret of secretValues(raw)) if (secret.length >= 4) output.addSecrets(secret);
   const config = parseConfig(raw, path);
@@ -233,25 +231,26 @@ export async function check(invocation: Invocation, runtime: Runtime): Promise<n
 }
 
 // One cheap call per scope, as the streams would send it, except for scopes known to be
-// missing. 403s are kept by scope for the caller to weigh; other failures throw.
+// missing, all at once. 403s are kept by scope for the caller to weigh; other failures throw.
 async function checkOrganization(
   client: LinkedInClient,
   id: string,
   missing: ReadonlySet<Scope>,
 ): Promise<{ refused: Map<Scope, ConnectorError>; answered: boolean }> {
+  const requests = checkRequests(id).filter((r) => !(r.scope && missing.has(r.scope)));
+  // Asked together; the first failure that is not a scope's 403, in request order, is thrown.
+  const outcomes = await Promise.allSettled(
+    requests.map((request) => client.get({ ...request, organizationId: id, label: "check" })),
+  );
   const refused = new Map<Scope, ConnectorError>();
-  let answered = false;
-  for (const request of checkRequests(id)) {
-    if (request.scope && missing.has(request.scope)) continue;
-    try {
-      await client.get({ ...request, organizationId: id, label: "check" });
-      answered = true;
-    } catch (error) {
-      if (!(error instanceof ConnectorError) || error.status !== 403 || !request.scope) throw error;
-      refused.set(request.scope, error);
-    }
-  }
-  return { refused, answered };
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status === "fulfilled") return;
+    const { scope } = requests[index];
+    const error = outcome.reason;
+    if (!(error instanceof ConnectorError) || error.status !== 403 || !scope) throw error;
+    refused.set(scope, error);
+  });
+  return { refused, answered: outcomes.some((outcome) => outcome.status === "fulfilled") };
 }
 
 function tokenNotes(about: Introspection, grant: Grant | undefined): string[] {

@@ -78,7 +78,9 @@ async function peakRssMiB(pid: number, done: Promise<unknown>): Promise<number> 
     } catch {
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, RSS_POLL_MS));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([done, new Promise((resolve) => timer = setTimeout(resolve, RSS_POLL_MS))]);
+    clearTimeout(timer);
   }
   return peakKb / 1024;
 }
@@ -121,10 +123,12 @@ export async function measure(
     stdin: "null",
   }).spawn();
   const counting = countRecords(child.stdout, options.keepRecords ?? false);
+  // The wall time ends when the process does and its output is read, not at the next poll.
   const status = child.status;
+  const ended = Promise.all([status, counting]).then(() => performance.now());
   const peak = await peakRssMiB(child.pid, status);
   const { code } = await status;
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (await ended - started) / 1000;
   return { seconds, ...(await counting), peakRssMiB: peak, requests: sim.count(), code };
 }
 
