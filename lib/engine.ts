@@ -437,10 +437,11 @@ class Partition {
         granularity: this.run.context.config.granularity,
       });
       const where = `${this.label}, GET ${path}`;
+      // Feed items shared with other streams of the pass are copied: each makes its own rows.
+      const copy = this.#items!.shared;
       for await (const items of this.#items!) {
-        // Feed items are shared with the other streams of the pass: each gets its own copy.
         await this.#push(
-          items.map((item) => definition.toRow({ ...item }, this.rowContext)),
+          items.map((item) => definition.toRow(copy ? { ...item } : item, this.rowContext)),
           where,
         );
       }

@@ -50,6 +50,11 @@ export class Subscription implements AsyncIterable<Row[]> {
     return !this.#pages.ended;
   }
 
+  /** True when other streams read the same pages (and their items). */
+  get shared(): boolean {
+    return this.pass.subscribers > 1;
+  }
+
   /** Pages received and not yet read. */
   get backlog(): number {
     return this.#pages.backlog;
@@ -129,6 +134,11 @@ export class FeedPass {
     const subscription = new Subscription(this, wants, reader);
     this.#subscriptions.push(subscription);
     return subscription;
+  }
+
+  /** How many streams subscribed. */
+  get subscribers(): number {
+    return this.#subscriptions.length;
   }
 
   /** The names of the subscribers still reading, in the order they subscribed. */

@@ -33,6 +33,18 @@ export function redact(text: string, secrets: Iterable<string>): string {
   return text;
 }
 
+/** The chunks as one array (the chunk itself when there is one). */
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
 /**
  * Serialises messages into whole lines and writes them to a sink in order,
  * one write per batch.
@@ -47,7 +59,7 @@ export function redact(text: string, secrets: Iterable<string>): string {
 export class Output {
   #sink: Sink;
   #encoder = new TextEncoder();
-  #pending: string[] = [];
+  #pending: Uint8Array[] = [];
   #pendingLength = 0;
   #pump: Promise<void> | undefined;
   #drained: (() => void)[] = [];
@@ -116,8 +128,11 @@ export class Output {
 
   #enqueue(text: string): void {
     if (this.#closed) return;
-    this.#pending.push(text);
-    this.#pendingLength += text.length;
+    // Encoded at once: bytes wait for the pipe outside the JavaScript heap, and the text
+    // is garbage while it is still young.
+    const bytes = this.#encoder.encode(text);
+    this.#pending.push(bytes);
+    this.#pendingLength += bytes.length;
     this.#pump ??= this.#drain();
   }
 
@@ -126,7 +141,7 @@ export class Output {
       // Start after the current synchronous run, so that what it queues is one batch.
       await Promise.resolve();
       while (this.#pending.length > 0 && !this.#closed) {
-        const bytes = this.#encoder.encode(this.#pending.join(""));
+        const bytes = concat(this.#pending);
         this.#pending = [];
         this.#pendingLength = 0;
         this.#release();

@@ -15,8 +15,10 @@ export type LogLevel = "FATAL" | "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
 export type StreamStatus = "STARTED" | "RUNNING" | "COMPLETE" | "INCOMPLETE";
 
 // U+2028, U+2029 and U+0085 are legal raw in JSON, but Python's splitlines()
-// (used by Airbyte's acceptance tests) breaks lines on them.
-const LINE_BREAKER = /[\u2028\u2029\u0085]/;
+// (used by Airbyte's acceptance tests) breaks lines on them. Three `includes` find them
+// many times faster than a character class (V8 searches one-byte strings natively).
+const hasLineBreaker = (text: string) =>
+  text.includes("\u2028") || text.includes("\u2029") || text.includes("\u0085");
 const LINE_BREAKERS = /[\u2028\u2029\u0085]/g;
 const escapeLineBreaker = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
@@ -30,7 +32,7 @@ const escapeLineBreaker = (c: string) => `\\u${c.charCodeAt(0).toString(16).padS
  */
 export function toJsonLine(value: unknown): string {
   const json = JSON.stringify(value);
-  return LINE_BREAKER.test(json) ? json.replace(LINE_BREAKERS, escapeLineBreaker) : json;
+  return hasLineBreaker(json) ? json.replace(LINE_BREAKERS, escapeLineBreaker) : json;
 }
 
 /**
@@ -48,7 +50,7 @@ export function recordLines(stream: string, rows: readonly unknown[], emittedAt:
   let text = "";
   for (const row of rows) text += head + JSON.stringify(row) + tail;
   // Line separators can only occur inside JSON strings, so one pass over the page suffices.
-  return LINE_BREAKER.test(text) ? text.replace(LINE_BREAKERS, escapeLineBreaker) : text;
+  return hasLineBreaker(text) ? text.replace(LINE_BREAKERS, escapeLineBreaker) : text;
 }
 
 /**

@@ -115,3 +115,15 @@ Deno.test("feeds: readers() names the subscribers still reading", async () => {
   await ids(all);
   assert.deepEqual(pass.readers(), []);
 });
+
+Deno.test("feeds: a subscription is shared when another stream reads the same pass", async () => {
+  const { pass } = passOver(items(3));
+  const alone = pass.subscribe({}, "ugc_posts");
+  assert.equal(alone.shared, false);
+  const other = pass.subscribe({}, "shares");
+  assert.equal(alone.shared, true);
+  assert.equal(other.shared, true);
+  // Both get the same items: a reader that changes them must copy them first.
+  const [mine, theirs] = await Promise.all([ids(alone), ids(other)]);
+  assert.deepEqual(mine, theirs);
+});
