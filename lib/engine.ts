@@ -497,7 +497,7 @@ class Partition {
         // Awaited in order by `write`; a failure is thrown there, not left unhandled here.
         answering.catch(() => {});
         asked.push(answering);
-        earlier = before.then(() => answering);
+        earlier = before.then(() => answering).then(() => {});
         earlier.catch(() => {});
         // Until LinkedIn has answered one batch call, a refusal (Development tier) should
         // cost one request, so the first batch goes alone.

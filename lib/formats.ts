@@ -1,7 +1,7 @@
 /**
  * The JSON schema string formats the schemas use, `date` and `date-time`, as plain
  * checks: the same answers as ajv-formats 3.0.1 in its full mode (RFC 3339), with
- * no dependency. The precompiled validators (`lib/validators.generated.ts`) call
+ * no dependency. The precompiled validators (`lib/validators/`) call
  * them; `tests/formats_test.ts` compares them with ajv-formats.
  *
  * @module

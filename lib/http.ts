@@ -163,6 +163,9 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
         shouldRetry: ({ error, attemptNumber }) =>
           attemptNumber < (error as RetryableFailure).attempts,
         onFailedAttempt: async ({ error, attemptNumber }) => {
+          // A request that may no longer be sent (its partition has ended, say) says nothing
+          // of a retry it will not make.
+          request.stopped?.throwIfAborted();
           const { outcome, backoff, attempts } = error as RetryableFailure;
           const answer = outcome.type === "answer" ? outcome : undefined;
           if (attemptNumber >= attempts) return;
@@ -214,7 +217,7 @@ async function attempt(
     const response = await fetch(request.url, { ...request.init, signal });
     if (!request.deferrable) settled = arriving();
     const text = await response.text();
-    if (request.deferrable) await afterTheOthersArriving();
+    if (request.deferrable && arrivals.size > 0) await afterTheOthersArriving();
     const body = parseBody(text);
     options.usage.reached(host);
     options.log(
@@ -288,12 +291,20 @@ function arriving(): () => void {
   };
 }
 
+// The longest a deferrable answer waits for the others (a body may trickle in for long).
+const MAX_ARRIVAL_WAIT_MS = 100;
+
 /**
- * Resolves once the answers others wait on that are arriving now have been parsed, in a later
- * turn of the event loop than the previous call's promise (one deferrable answer per turn).
+ * Resolves once the answers others wait on that are arriving now have been parsed (or after
+ * at most MAX_ARRIVAL_WAIT_MS), in a later turn of the event loop than the previous call's
+ * promise: one deferrable answer per turn while others arrive.
  */
 function afterTheOthersArriving(): Promise<void> {
-  const others = Promise.all(arrivals);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const others = Promise.race([
+    Promise.all(arrivals),
+    new Promise<void>((resolve) => timer = setTimeout(resolve, MAX_ARRIVAL_WAIT_MS)),
+  ]).finally(() => clearTimeout(timer));
   const turn = lastTurn.then(() => others).then(() =>
     new Promise<void>((resolve) => setTimeout(resolve, 0))
   );

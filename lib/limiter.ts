@@ -54,8 +54,10 @@ export class RequestLimiter implements RequestLimit {
   #lines = new Map<number, { items: Waiting[]; head: number }>();
   #waiting = 0;
   #answersSinceRaise = 0;
-  // Requests already in flight when the limit was last lowered: their throttles are the
-  // same wave's, and lower it no further.
+  // Requests in flight when the limit was last lowered (started before `#wave`) are of the
+  // same wave: while any is in flight, throttles lower it no further.
+  #generation = 0;
+  #wave = 0;
   #sameWave = 0;
 
   /** `maximum` is the most requests ever in flight at once (at least 1). */
@@ -82,6 +84,7 @@ export class RequestLimiter implements RequestLimit {
     return new Promise<T>((resolve, reject) => {
       const start = () => {
         this.#active++;
+        const generation = this.#generation;
         let running: Promise<T>;
         try {
           running = task();
@@ -90,8 +93,8 @@ export class RequestLimiter implements RequestLimit {
         }
         // The place is free before the caller resumes, so it may start the next task at once.
         running.then(
-          (value) => (this.#finished(), resolve(value)),
-          (error) => (this.#finished(), reject(error)),
+          (value) => (this.#finished(generation), resolve(value)),
+          (error) => (this.#finished(generation), reject(error)),
         );
       };
       if (this.#active < this.#limit && this.#waiting === 0) return start();
@@ -106,8 +109,8 @@ export class RequestLimiter implements RequestLimit {
     this.#answersSinceRaise = 0;
     if (this.#sameWave > 0 || this.#limit === 1) return undefined;
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
-    // The request that was throttled is itself still counted as active.
-    this.#sameWave = this.#active - 1;
+    this.#wave = ++this.#generation;
+    this.#sameWave = this.#active;
     return this.#limit;
   }
 
@@ -119,9 +122,9 @@ export class RequestLimiter implements RequestLimit {
     this.#startWaiting();
   }
 
-  #finished(): void {
+  #finished(generation: number): void {
     this.#active--;
-    if (this.#sameWave > 0) this.#sameWave--;
+    if (generation < this.#wave) this.#sameWave--;
     this.#startWaiting();
   }
 

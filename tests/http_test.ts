@@ -671,3 +671,27 @@ Deno.test("http: a deferrable answer waits for no answer that has not begun to a
     assert.deepEqual(order.slice(1).sort(), ["/slow", "/slow"]);
   });
 });
+
+Deno.test("http: a request stopped while its attempt was in flight tells of no retry", async () => {
+  await withServer(
+    [delayed(50, json(429, { message: "Too Many Requests" }))],
+    async (url, seen) => {
+      const { options, logs } = httpOptions();
+      const stop = new AbortController();
+      const rateLimited: number[] = [];
+      const sending = send({
+        url,
+        init: {},
+        label: LABEL,
+        stopped: stop.signal,
+        onRateLimited: (at) => rateLimited.push(at),
+      }, options);
+      setTimeout(() => stop.abort(new Error("the partition has ended")), 10);
+      const error = await rejection(sending);
+      assert.equal((error as Error).message, "the partition has ended");
+      assert.equal(seen.length, 1);
+      assert.deepEqual(warnings(logs), []);
+      assert.deepEqual(rateLimited, []);
+    },
+  );
+});

@@ -126,3 +126,25 @@ Deno.test("limiter: NO_LIMIT runs every task at once and never lowers", async ()
   assert.equal(most, 5);
   assert.equal(NO_LIMIT.throttled(), undefined);
 });
+
+Deno.test("limiter: the last request of a wave still counts as that wave, however many finished", async () => {
+  const limiter = new RequestLimiter(4);
+  const started: string[] = [];
+  const [a, b, c, d] = ["a", "b", "c", "d"].map((name) => gate(started, name));
+  const runs = [a, b, c, d].map((g) => limiter.run(g.task, 0));
+  // a is throttled: 4 → 2. Then a, b and c finish, and a request of the next wave runs.
+  assert.equal(limiter.throttled(), 2);
+  for (const g of [a, b, c]) g.release();
+  await Promise.all(runs.slice(0, 3));
+  const e = gate(started, "e");
+  const later = limiter.run(e.task, 0);
+  // d was in flight when the limit was lowered: its throttle is the same wave's.
+  assert.equal(limiter.throttled(), undefined);
+  assert.equal(limiter.limit, 2);
+  d.release();
+  await runs[3];
+  // e started after the lowering: its throttle is a new wave.
+  assert.equal(limiter.throttled(), 1);
+  e.release();
+  await later;
+});

@@ -135,7 +135,9 @@ function validatorModule(name: string, schema: Record<string, unknown>): string 
     code: { source: true, esm: true, lines: true, formats: _`formats` },
   });
   for (const [format, check] of Object.entries(formats)) ajv.addFormat(format, check);
-  const code = standaloneCode(ajv, ajv.compile(shareRepeats(schema))).replace(
+  // The config's messages tell its oneOf branches apart by schema path: it is compiled as is.
+  const compiled = name === CONFIG_VALIDATOR ? schema : shareRepeats(schema);
+  const code = standaloneCode(ajv, ajv.compile(compiled)).replace(
     /^"use strict";\n?/,
     "",
   );
