@@ -40,6 +40,7 @@ export type PageFetcher = (start: number, count: number) => Promise<Row[]>;
 export class Subscription implements AsyncIterable<Row[]> {
   #pages: PageQueue<Row>;
   #taken = 0;
+  #joined = false;
 
   constructor(readonly pass: FeedPass, readonly wants: FeedWants, readonly reader: string) {
     this.#pages = new PageQueue(() => pass.changed());
@@ -60,9 +61,16 @@ export class Subscription implements AsyncIterable<Row[]> {
     return this.#pages.backlog;
   }
 
+  /** True once its stream reads it, or has cancelled it. */
+  get joined(): boolean {
+    return this.#joined;
+  }
+
   /** Stops receiving pages (the stream is done with the feed, e.g. after a failure). */
   cancel(): void {
     this.#pages.cancel();
+    this.#joined = true;
+    this.pass.start();
   }
 
   /** Takes the part of a fetched page that it wants; ends once it has all it wants. */
@@ -94,7 +102,9 @@ export class Subscription implements AsyncIterable<Row[]> {
     this.#pages.end(error);
   }
 
+  /** Reads the pages; the pass starts once every subscriber reads (or has cancelled). */
   [Symbol.asyncIterator](): AsyncIterator<Row[]> {
+    this.#joined = true;
     this.pass.start();
     return this.#pages[Symbol.asyncIterator]();
   }
@@ -146,9 +156,14 @@ export class FeedPass {
     return this.#subscriptions.filter((s) => s.reading).map((s) => s.reader);
   }
 
-  /** Starts fetching, once. */
+  /**
+   * Starts fetching, once every subscriber reads or has cancelled. Until then the pages
+   * would wait for the streams that have not come to this organization yet: a fast stream
+   * waits for the others instead, so that no stream runs organizations ahead of the rest
+   * with their pages held for it.
+   */
   start(): void {
-    if (this.#started) return;
+    if (this.#started || !this.#subscriptions.every((s) => s.joined)) return;
     this.#started = true;
     this.#run().then(
       () => this.#endAll(),

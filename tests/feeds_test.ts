@@ -110,10 +110,28 @@ Deno.test("feeds: readers() names the subscribers still reading", async () => {
   const latest = pass.subscribe({ limit: 5 }, "shares");
   const all = pass.subscribe({}, "ugc_posts");
   assert.deepEqual(pass.readers(), ["shares", "ugc_posts"]);
+  const pages = all[Symbol.asyncIterator]();
   await ids(latest);
   assert.deepEqual(pass.readers(), ["ugc_posts"]);
-  await ids(all);
+  while (!(await pages.next()).done);
   assert.deepEqual(pass.readers(), []);
+});
+
+Deno.test("feeds: the pass starts only once every subscriber reads or has cancelled", async () => {
+  const { pass, fetched } = passOver(items(30));
+  const fast = pass.subscribe({}, "ugc_posts");
+  const later = pass.subscribe({}, "post_statistics");
+  const cancelled = pass.subscribe({}, "shares");
+  const fastIds = ids(fast);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(fetched, [], "no page is fetched for streams that have not come to it");
+  cancelled.cancel();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(fetched, []);
+  const laterIds = ids(later);
+  assert.equal((await fastIds).length, 30);
+  assert.equal((await laterIds).length, 30);
+  assert.deepEqual(fetched, [0, 10, 20, 30]);
 });
 
 Deno.test("feeds: a subscription is shared when another stream reads the same pass", async () => {
