@@ -12,8 +12,8 @@
  * 2. fixed cost: `ugc_posts` of one organization with 100 posts, connector against floor;
  * 3. start-up: `check` and `discover` against an empty Deno script plus one request (`spec` too);
  * 4. per-post requests: every stream of 3 organizations of 60 posts and 5 videos;
- * 5. dependent requests: the same sync at 200 ms latency against its longest chain of requests,
- *    median of N runs;
+ * 5. dependent requests: the same sync at 200 ms latency with `api_tier: standard` against its
+ *    longest chain of requests, median of N runs; then one run with `api_tier` left out;
  * 6. concurrency: every stream of 20 organizations of 250 posts and 5 videos at 50 ms latency,
  *    default concurrency against one request at a time;
  * 7. quota: every stream of one page of 60 posts and 5 videos, Standard and Development tiers.

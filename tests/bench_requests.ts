@@ -3,9 +3,10 @@
  * - per-post requests: 3 organizations of 60 posts and 5 videos, no latency; the per-post
  *   statistics take 50 URNs of one kind a request, and the posts are paged once per run however
  *   many streams need them (the same pages as for `ugc_posts` alone);
- * - dependent requests: the same sync at 200 ms of latency, against its longest chain of
- *   requests that wait on each other (the pages of an organization's posts, then a per-post
- *   request), with the waves of requests the last run made;
+ * - dependent requests: the same sync at 200 ms of latency with `api_tier: standard`, against its
+ *   longest chain of requests that wait on each other (the pages of an organization's posts, then
+ *   a per-post request), with the waves of requests the last run made; then one run with
+ *   `api_tier` left out, where the first batch call of each organization goes alone;
  * - concurrency: 20 organizations of 250 posts and 5 videos at 50 ms of latency, the default
  *   concurrency against one request at a time, and the requests against the minimum the API
  *   allows;
