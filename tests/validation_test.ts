@@ -138,3 +138,23 @@ Deno.test("validation: lib/validators/ is what deno task schemas makes now", asy
     );
   }
 });
+
+Deno.test("validation: every dynamic import names its module literally, so deno compile embeds it", async () => {
+  const files = ["main.ts"];
+  for (const folder of ["lib", "lib/validators"]) {
+    for await (const entry of Deno.readDir(new URL(`../${folder}/`, import.meta.url))) {
+      if (entry.isFile && entry.name.endsWith(".ts")) files.push(`${folder}/${entry.name}`);
+    }
+  }
+  let literal = 0;
+  for (const file of files) {
+    const text = await Deno.readTextFile(new URL(`../${file}`, import.meta.url));
+    for (const match of text.matchAll(/\bimport\(\s*([^)]*)\)/g)) {
+      const specifier = match[1].trim();
+      assert.match(specifier, /^"[^"$`]+"$/, `${file}: import(${specifier})`);
+      literal++;
+    }
+  }
+  const { loaders } = await import("../lib/validators/mod.ts");
+  assert.ok(literal >= Object.keys(loaders).length, "every validator loader is a literal import");
+});
