@@ -67,10 +67,10 @@ export interface HttpRequest {
    */
   beforeRetry?: () => Promise<void>;
   /**
-   * Nothing waits on its answer: it is parsed and handed back after the answers others may
-   * wait on that are arriving at the same time, and in a turn of the event loop of its own,
-   * one such answer per turn. Large answers nobody waits on then do not hold up the pages of
-   * posts that the per-post requests wait on.
+   * Nothing waits on its answer: while answers others may wait on are arriving, it is parsed
+   * and handed back after them (waiting at most 100 ms), in a turn of the event loop of its
+   * own, one such answer per turn. Large answers nobody waits on then do not hold up the
+   * pages of posts that the per-post requests wait on.
    */
   deferrable?: boolean;
 }
