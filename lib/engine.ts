@@ -395,6 +395,9 @@ class Partition {
   start(): void {
     if (this.#started) return;
     this.#started = true;
+    // The stream's validator loads while the first request is out; #push awaits the same load
+    // and reports its failure.
+    validatorOf(this.definition.name).catch(() => {});
     this.#produce().catch((error) => {
       if (!this.run.context.signal.aborted) this.error = asConnectorError(error);
     }).finally(() => {
