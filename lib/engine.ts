@@ -395,9 +395,6 @@ class Partition {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    // The stream's validator loads while the first request is out; #push awaits the same load
-    // and reports its failure.
-    validatorOf(this.definition.name).catch(() => {});
     this.#produce().catch((error) => {
       if (!this.run.context.signal.aborted) this.error = asConnectorError(error);
     }).finally(() => {
@@ -430,6 +427,9 @@ class Partition {
       if (this.plan.idle) this.run.logOnce("INFO", this.definition.name, this.plan.idle);
       return;
     }
+    // The stream's validator loads while the first request is out; #push awaits the same load
+    // and reports its failure.
+    validatorOf(this.definition.name).catch(() => {});
     this.#warnIfClamped();
     const definition = this.definition;
     if (typeof definition.partitions === "object") {

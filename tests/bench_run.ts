@@ -53,7 +53,8 @@ export function benchOrganizations(
 
 // The compiled binary carries its modules and packages; under `deno run`, a package whose
 // registry metadata is not in Deno's cache yet (a fresh cache) is looked up again on every run,
-// which added about 50 ms to each small read. `--cached-only` keeps every program off the network.
+// which added about 50 ms to each small read. `--cached-only` keeps every program's
+// module loading off the network.
 const RUN = ["run", "--cached-only", ...COMPILE_PERMISSIONS];
 
 /**
