@@ -1,5 +1,6 @@
-# Build: compile main.ts into one standalone executable with the Deno version pinned in .deno-version,
-# for the platform the image is built for (`docker build --platform linux/arm64` gives an arm64 image).
+# Build: bundle main.ts and compile the bundle into one standalone executable (`deno task compile`)
+# with the Deno version pinned in .deno-version, for the platform the image is built for
+# (`docker build --platform linux/arm64` gives an arm64 image).
 FROM node:22-bookworm-slim AS build
 WORKDIR /src
 COPY .deno-version deno.json deno.lock main.ts ./

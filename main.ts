@@ -5,6 +5,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { runCommand } from "./lib/commands.ts";
+import { Output } from "./lib/output.ts";
 import { VERSION } from "./lib/version.ts";
 
 const USAGE = `Usage: source-linkedin-pages <command> [options]
@@ -84,7 +86,6 @@ for (const flag of REQUIRED[command]) {
   if (!values[flag as "config"]) usageError(`${command} needs --${flag} FILE`);
 }
 
-const { Output } = await import("./lib/output.ts");
 const cancel = new AbortController();
 // The abort reason is the exit code: 143 for SIGTERM, 130 for SIGINT, 141 for a closed pipe,
 // 1 when output cannot be written (a full disk, a closed file).
@@ -92,7 +93,6 @@ const output = new Output(Deno.stdout, (writeError) => cancel.abort(writeError ?
 Deno.addSignalListener("SIGTERM", () => cancel.abort(143));
 Deno.addSignalListener("SIGINT", () => cancel.abort(130));
 
-const { runCommand } = await import("./lib/commands.ts");
 const code = await runCommand(
   { command: command as "read", ...values },
   { output, signal: cancel.signal },

@@ -1,13 +1,13 @@
 /**
  * The four Airbyte commands, and the one place where errors become protocol
- * messages and exit codes. `spec` is answered here; the commands that need the
- * config and LinkedIn are loaded only when asked for, so `spec` starts fast.
+ * messages and exit codes.
  *
  * @module
  */
 import spec from "../schemas/spec.json" with { type: "json" };
 import { asConnectorError, ConnectorError } from "./errors.ts";
 import { exitCodeOf, type Invocation, type Runtime } from "./invocation.ts";
+import { check, discover, read } from "./operations.ts";
 import { connectionStatusMessage, errorTraceMessage } from "./protocol.ts";
 
 /**
@@ -32,11 +32,11 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
         runtime.output.emit({ type: "SPEC", spec });
         return 0;
       case "check":
-        return await (await import("./operations.ts")).check(invocation, runtime);
+        return await check(invocation, runtime);
       case "discover":
-        return await (await import("./operations.ts")).discover(invocation, runtime);
+        return await discover(invocation, runtime);
       case "read":
-        return await (await import("./operations.ts")).read(invocation, runtime);
+        return await read(invocation, runtime);
     }
   } catch (error) {
     if (runtime.signal.aborted) return exitCodeOf(runtime.signal);

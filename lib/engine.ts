@@ -32,6 +32,7 @@ import { PageQueue, PAGES_AHEAD } from "./pages.ts";
 import type { Output } from "./output.ts";
 import { errorTraceMessage, logMessage, stateMessage, streamStatusMessage } from "./protocol.ts";
 import { NO_CURSOR_STATE } from "./state.ts";
+import { wait } from "./timers.ts";
 import { type Validator, validatorOf, violationOf } from "./validation.ts";
 import { clampedMessage, isoDate, type Start } from "./windows.ts";
 
@@ -214,13 +215,24 @@ class Run {
   #batchCallsKnown: boolean;
   #told = new Set<unknown>();
   // Resolves a turn of the event loop after the run starts (see fetch).
-  #dependentsFirst = new Promise<void>((resolve) => setTimeout(resolve, 0));
+  #dependentsFirst = wait();
+  // Resolves a turn after that, once the first request of every partition has left.
+  #requestsLeft = this.#dependentsFirst.then(() => wait());
 
   constructor(readonly context: EngineContext) {
     this.now = context.now();
     this.syncDate = isoDate(this.now);
     this.#oneByOne = context.config.apiTier === "development";
     this.#batchCallsKnown = context.config.apiTier === "standard";
+  }
+
+  /**
+   * Loads the validator of `stream` once the first requests have left: loading them all
+   * before would hold those requests up. A partition's first records await the same load,
+   * and report its failure.
+   */
+  preloadValidator(stream: string): void {
+    this.#requestsLeft.then(() => validatorOf(stream)).catch(() => {});
   }
 
   /** True the first time it is asked about `what` (an error, a message) in this run. */
@@ -427,9 +439,7 @@ class Partition {
       if (this.plan.idle) this.run.logOnce("INFO", this.definition.name, this.plan.idle);
       return;
     }
-    // The stream's validator loads while the first request is out; #push awaits the same load
-    // and reports its failure.
-    validatorOf(this.definition.name).catch(() => {});
+    this.run.preloadValidator(this.definition.name);
     this.#warnIfClamped();
     const definition = this.definition;
     if (typeof definition.partitions === "object") {

@@ -22,6 +22,7 @@ import {
 } from "./outcomes.ts";
 import type { RequestLimit } from "./limiter.ts";
 import type { LogLevel } from "./protocol.ts";
+import { wait } from "./timers.ts";
 import { resourceOf, type Usage } from "./usage.ts";
 
 /** How requests are sent, retried and reported. */
@@ -300,14 +301,8 @@ const MAX_ARRIVAL_WAIT_MS = 100;
  * promise: one deferrable answer per turn while others arrive.
  */
 function afterTheOthersArriving(): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const others = Promise.race([
-    Promise.all(arrivals),
-    new Promise<void>((resolve) => timer = setTimeout(resolve, MAX_ARRIVAL_WAIT_MS)),
-  ]).finally(() => clearTimeout(timer));
-  const turn = lastTurn.then(() => others).then(() =>
-    new Promise<void>((resolve) => setTimeout(resolve, 0))
-  );
+  const others = Promise.race([Promise.all(arrivals), wait(MAX_ARRIVAL_WAIT_MS)]);
+  const turn = lastTurn.then(() => others).then(() => wait());
   lastTurn = turn;
   return turn;
 }

@@ -17,6 +17,7 @@ import {
 import { configuredStreams, discoveredCatalog } from "./catalog.ts";
 import { LinkedInClient } from "./client.ts";
 import { type Config, parseConfig, secretValues, unknownFields } from "./config.ts";
+import { planStreams, readStreams } from "./engine.ts";
 import { asConnectorError, ConnectorError } from "./errors.ts";
 import { readJsonFile } from "./files.ts";
 import type { HttpOptions } from "./http.ts";
@@ -312,8 +313,6 @@ export async function read(invocation: Invocation, runtime: Runtime): Promise<nu
         `${inFull.length === 1 ? "it supports" : "they support"} only full refresh.`,
     ));
   }
-  // Only read needs the engine; check and discover do without loading it.
-  const { planStreams, readStreams } = await import("./engine.ts");
   const { client, http } = connect(loaded, invocation, runtime);
   let failed: string[];
   try {

@@ -1,10 +1,10 @@
 /**
  * `deno task bench [--rounds N]`: measures the connector against the LinkedIn API simulator and
  * prints, for each target of the performance issue, what it measured, the target and whether it
- * holds. Every program (the connector, the floor `bench_floor.ts` and the empty baseline
- * `bench_empty.ts`) runs under `deno run --cached-only` with the compile task's runtime and V8
- * flags, as the compiled binary runs, once `deno install` has cached their dependencies, so
- * comparisons isolate the code.
+ * holds. Every program (the connector as bundled by `deno task bundle` for the compile task, the
+ * floor `bench_floor.ts` and the empty baseline `bench_empty.ts`) runs under
+ * `deno run --cached-only` with the compile task's runtime and V8 flags, as the compiled binary
+ * runs, once `deno install` has cached their imports, so comparisons isolate the code.
  *
  * Scenarios (`N` rounds, default 3; start-up scenarios repeat 2N + 1 times):
  * 1. throughput and memory: `ugc_posts` of 20 organizations at 100,000 and 10,000 posts, no
@@ -27,7 +27,7 @@
 import { parseArgs } from "node:util";
 import { Workspace } from "./harness.ts";
 import { Report } from "./bench_report.ts";
-import { cacheDependencies } from "./bench_run.ts";
+import { preparePrograms } from "./bench_run.ts";
 import { commandsScenario, smallReadScenario } from "./bench_startup.ts";
 import { throughputScenario } from "./bench_throughput.ts";
 import {
@@ -60,8 +60,8 @@ function printMachine(): void {
 }
 
 const rounds = roundsOption();
-if (!await cacheDependencies()) {
-  console.error("bench: deno install could not cache the programs' dependencies");
+if (!await preparePrograms()) {
+  console.error("bench: the connector could not be bundled, or its imports cached");
   Deno.exit(1);
 }
 const repeats = 2 * rounds + 1;

@@ -1,8 +1,9 @@
 /**
- * How the benchmark runs its programs: the connector (`main.ts`), the floor (`bench_floor.ts`) and
- * the empty baseline (`bench_empty.ts`), each under `deno run` with the compile task's runtime
- * flags (permissions and V8 flags), so every program runs as the compiled binary would and a
- * comparison isolates the code. A measured run reports its wall time, the RECORD lines and bytes
+ * How the benchmark runs its programs: the connector as the compile task builds it (the bundle
+ * `deno task bundle` writes to `dist/bundle/`, which the binary is compiled from), the floor
+ * (`bench_floor.ts`) and the empty baseline (`bench_empty.ts`), each under `deno run` with the
+ * compile task's runtime flags (permissions and V8 flags), so every program runs as the compiled
+ * binary would and a comparison isolates the code. A measured run reports its wall time, the RECORD lines and bytes
  * it printed, its peak resident memory (VmHWM, polled from /proc) and the requests it made.
  *
  * @module
@@ -11,8 +12,10 @@ import { COMPILE_PERMISSIONS } from "./harness.ts";
 import type { LinkedInSimulator, SimOrganization } from "./simulator/mod.ts";
 
 const root = new URL("..", import.meta.url);
-const mainPath = new URL("main.ts", root).pathname;
+/** The connector's entry in the bundle that the compile task compiles. */
+const bundlePath = new URL("dist/bundle/main.js", root).pathname;
 const floorPath = new URL("tests/bench_floor.ts", root).pathname;
+const floorCliPath = new URL("tests/bench_floor_cli.ts", root).pathname;
 const emptyPath = new URL("tests/bench_empty.ts", root).pathname;
 
 /** How often the peak resident memory of a running program is read. */
@@ -51,33 +54,51 @@ export function benchOrganizations(
   }));
 }
 
-// The compiled binary carries its modules and packages; under `deno run`, a package whose
-// registry metadata is not in Deno's cache yet (a fresh cache) is looked up again on every run,
-// which added about 50 ms to each small read. `--cached-only` keeps every program's
-// module loading off the network.
+// The compiled binary carries its modules; `--cached-only` keeps every program's module loading
+// off the network, as it is for the binary.
 const RUN = ["run", "--cached-only", ...COMPILE_PERMISSIONS];
 
 /**
- * Caches every module and package the measured programs import, as building the binary would,
- * so that their `--cached-only` runs find them; false when Deno could not.
+ * Builds the connector's bundle as the compile task does and caches whatever the measured
+ * programs import, so that their `--cached-only` runs find it; false when Deno could not.
  */
-export async function cacheDependencies(): Promise<boolean> {
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["install", "--entrypoint", mainPath, floorPath, emptyPath],
-    stdout: "null",
-    stderr: "inherit",
-  }).output();
-  return code === 0;
+export async function preparePrograms(): Promise<boolean> {
+  for (
+    const args of [["task", "bundle"], [
+      "install",
+      "--entrypoint",
+      bundlePath,
+      floorPath,
+      floorCliPath,
+      emptyPath,
+    ]]
+  ) {
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: root.pathname,
+      stdout: "null",
+      stderr: "inherit",
+    }).output();
+    if (code !== 0) return false;
+  }
+  return true;
 }
 
 /** The `deno` arguments that run the connector with `args`, as the compiled binary runs. */
 export function connectorArgs(...args: string[]): string[] {
-  return [...RUN, mainPath, ...args];
+  return [...RUN, bundlePath, ...args];
 }
 
-/** The `deno` arguments that run the floor over the posts of `organizationIds`. */
-export function floorArgs(sim: LinkedInSimulator, organizationIds: readonly string[]): string[] {
-  return [...RUN, floorPath, sim.url, sim.accessToken, ...organizationIds];
+/**
+ * The `deno` arguments that run the floor over the posts of `organizationIds`; with `parsed`,
+ * the floor that first parses its arguments with `node:util` (`bench_floor_cli.ts`).
+ */
+export function floorArgs(
+  sim: LinkedInSimulator,
+  organizationIds: readonly string[],
+  parsed = false,
+): string[] {
+  return [...RUN, parsed ? floorCliPath : floorPath, sim.url, sim.accessToken, ...organizationIds];
 }
 
 /** The `deno` arguments that run the empty baseline: one request for `organizationId`. */

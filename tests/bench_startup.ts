@@ -1,7 +1,8 @@
 /**
  * The benchmark's fixed-cost scenarios, where start-up dominates:
  * - a small read: `ugc_posts` of one organization with 100 posts, the connector and the floor
- *   interleaved, median wall time of each;
+ *   interleaved, median wall time of each; for information, also the floor that parses its
+ *   arguments with `node:util`, as the connector must;
  * - `check` and `discover` against an empty Deno program that makes one request
  *   (`bench_empty.ts`), interleaved with `spec` for information, median wall time of each.
  *
@@ -34,16 +35,21 @@ export async function smallReadScenario(
   );
   const [organization] = benchOrganizations(1, 100);
   const sim = await LinkedInSimulator.start({ organizations: [organization] });
-  const times = { connector: [] as number[], floor: [] as number[] };
+  const programs = ["connector", "floor", "floor + node:util"] as const;
+  const times = { connector: [], floor: [], "floor + node:util": [] } as Record<
+    (typeof programs)[number],
+    number[]
+  >;
   try {
     const config = ws.file("small-read.json", configFor(sim, { org_id: organization.id }));
     const catalog = ws.file("small-read-catalog.json", catalogFor(["ugc_posts"]));
     const args = {
       connector: connectorArgs(...readArgs(config, catalog)),
       floor: floorArgs(sim, [organization.id]),
+      "floor + node:util": floorArgs(sim, [organization.id], true),
     };
     for (let i = 0; i < repeats; i++) {
-      for (const program of ["connector", "floor"] as const) {
+      for (const program of programs) {
         const run = await measure(sim, args[program]);
         report.expectSuccess(`small read, ${program}`, run, 100);
         times[program].push(run.seconds * 1000);
@@ -55,8 +61,11 @@ export async function smallReadScenario(
   const connector = median(times.connector);
   const floor = median(times.floor);
   const ratio = connector / floor;
-  for (const program of ["connector", "floor"] as const) {
-    console.log(`   ${program.padEnd(9)} ${ms(median(times[program])).padStart(8)}`);
+  for (const program of programs) {
+    const time = median(times[program]);
+    console.log(
+      `   ${program.padEnd(18)} ${ms(time).padStart(8)} (${(time / floor).toFixed(2)}× the floor)`,
+    );
   }
   const verdict = report.target(
     "fixed cost, 100 posts",

@@ -187,14 +187,15 @@ export function parseMessages(stdout: string): Message[] {
 
 /**
  * Runs the connector with arguments; resolves when it exits. With `stdin`, that text is
- * its standard input (then closed); otherwise standard input is empty.
+ * its standard input (then closed); otherwise standard input is empty. `program` is the
+ * entry to run instead of `main.ts` (the bundle the binary is compiled from).
  */
 export async function runConnector(
   args: string[],
-  options: { signal?: AbortSignal; validate?: boolean; stdin?: string } = {},
+  options: { signal?: AbortSignal; validate?: boolean; stdin?: string; program?: string } = {},
 ): Promise<Run> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...COMPILE_PERMISSIONS, mainPath, ...args],
+    args: ["run", ...COMPILE_PERMISSIONS, options.program ?? mainPath, ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: options.stdin === undefined ? "null" : "piped",
