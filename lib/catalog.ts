@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { configError } from "./errors.ts";
+import { configError, systemError } from "./errors.ts";
 import { isJsonObject } from "./files.ts";
 import type { StreamDefinition } from "./definitions.ts";
 import { streamNamed, STREAMS } from "./streams.ts";
@@ -35,19 +35,24 @@ export function syncModesOf(stream: StreamDefinition): SyncMode[] {
 }
 
 /**
- * The Airbyte stream `discover` announces for a definition.
+ * The Airbyte stream `discover` announces for a definition, with the schema of its records.
  *
  * @example
  * ```ts
+ * import { STREAM_SCHEMAS } from "./schemas.ts";
  * import { streamNamed } from "./streams.ts";
  *
- * airbyteStream(streamNamed("ugc_posts")!).default_cursor_field; // ["lastModifiedAt"]
+ * airbyteStream(streamNamed("ugc_posts")!, STREAM_SCHEMAS.ugc_posts).default_cursor_field;
+ * // ["lastModifiedAt"]
  * ```
  */
-export function airbyteStream(stream: StreamDefinition): Record<string, unknown> {
+export function airbyteStream(
+  stream: StreamDefinition,
+  schema: Record<string, unknown>,
+): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     name: stream.name,
-    json_schema: stream.schema,
+    json_schema: schema,
     supported_sync_modes: syncModesOf(stream),
     source_defined_primary_key: stream.primaryKey,
   };
@@ -60,15 +65,25 @@ export function airbyteStream(stream: StreamDefinition): Record<string, unknown>
 }
 
 /**
- * The catalog of every stream.
+ * The catalog of every stream, with the schemas of `lib/schemas.ts`.
  *
  * @example
  * ```ts
- * discoveredCatalog().streams.length; // 10
+ * import { STREAM_SCHEMAS } from "./schemas.ts";
+ *
+ * discoveredCatalog(STREAM_SCHEMAS).streams.length; // 16
  * ```
  */
-export function discoveredCatalog(): { streams: Record<string, unknown>[] } {
-  return { streams: STREAMS.map(airbyteStream) };
+export function discoveredCatalog(
+  schemas: Readonly<Record<string, Record<string, unknown>>>,
+): { streams: Record<string, unknown>[] } {
+  return {
+    streams: STREAMS.map((stream) => {
+      const schema = Object.hasOwn(schemas, stream.name) ? schemas[stream.name] : undefined;
+      if (!schema) throw systemError(`stream ${stream.name} has no schema in lib/schemas.ts.`);
+      return airbyteStream(stream, schema);
+    }),
+  };
 }
 
 /** A jq program that turns discover's output into a configured catalog of every stream. */

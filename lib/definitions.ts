@@ -82,7 +82,6 @@ export interface Feed {
 interface Described {
   name: string;
   description: string;
-  schema: Row;
   primaryKey: string[][];
 }
 

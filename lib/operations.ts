@@ -43,7 +43,9 @@ import { Usage } from "./usage.ts";
  */
 export async function discover(invocation: Invocation, runtime: Runtime): Promise<number> {
   await loadConfig(invocation.config!, runtime.output);
-  runtime.output.emit({ type: "CATALOG", catalog: discoveredCatalog() });
+  // The schemas are loaded here only: no other command needs them.
+  const { STREAM_SCHEMAS } = await import("./schemas.ts");
+  runtime.output.emit({ type: "CATALOG", catalog: discoveredCatalog(STREAM_SCHEMAS) });
   return 0;
 }
 

@@ -32,28 +32,6 @@ import {
 } from "./records.ts";
 import { encodeLeaf, organizationUrn } from "./restli.ts";
 import { earliestStart, type Start } from "./windows.ts";
-import followerStatisticsSchema from "../schemas/follower_statistics.json" with { type: "json" };
-import followerStatisticsTimeBoundSchema from "../schemas/follower_statistics_time_bound.json" with {
-  type: "json",
-};
-import lookupFunctionsSchema from "../schemas/lookup_functions.json" with { type: "json" };
-import lookupIndustriesSchema from "../schemas/lookup_industries.json" with { type: "json" };
-import lookupSenioritiesSchema from "../schemas/lookup_seniorities.json" with { type: "json" };
-import organizationLookupSchema from "../schemas/organization_lookup.json" with { type: "json" };
-import pageStatisticsSchema from "../schemas/page_statistics.json" with { type: "json" };
-import pageStatisticsTimeBoundSchema from "../schemas/page_statistics_time_bound.json" with {
-  type: "json",
-};
-import postSocialMetadataSchema from "../schemas/post_social_metadata.json" with { type: "json" };
-import postStatisticsSchema from "../schemas/post_statistics.json" with { type: "json" };
-import shareStatisticsSchema from "../schemas/share_statistics.json" with { type: "json" };
-import shareStatisticsTimeBoundSchema from "../schemas/share_statistics_time_bound.json" with {
-  type: "json",
-};
-import sharesSchema from "../schemas/shares.json" with { type: "json" };
-import totalFollowerCountSchema from "../schemas/total_follower_count.json" with { type: "json" };
-import ugcPostsSchema from "../schemas/ugc_posts.json" with { type: "json" };
-import videoAnalyticsSchema from "../schemas/video_analytics.json" with { type: "json" };
 
 const timeIntervals = ({ window, granularity }: RequestContext) =>
   window &&
@@ -163,18 +141,11 @@ const isVideo = (post: Row) => {
 };
 
 /** A taxonomy LinkedIn serves whole, in pages: one record per code, for the connection. */
-function lookup(
-  name: string,
-  kind: string,
-  path: string,
-  schema: Row,
-  scope?: Scope,
-): ConnectionStream {
+function lookup(name: string, kind: string, path: string, scope?: Scope): ConnectionStream {
   return {
     name,
     description: `LinkedIn's ${kind} codes with their English names, to read the ${kind} URNs ` +
       "of follower and page statistics.",
-    schema,
     primaryKey: [["urn"]],
     partitions: "connection",
     extract: "elements",
@@ -193,7 +164,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "organization_lookup",
     description: "The organization's profile.",
-    schema: organizationLookupSchema,
     primaryKey: ORGANIZATION_KEY,
     partitions: "organizations",
     extract: "body",
@@ -207,7 +177,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "follower_statistics",
     description: "Lifetime follower counts by demographic facet.",
-    schema: followerStatisticsSchema,
     primaryKey: ORGANIZATION_KEY,
     ...followerStatistics,
     toRow: withSnapshot,
@@ -215,7 +184,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "page_statistics",
     description: "Lifetime page views and clicks, by facet.",
-    schema: pageStatisticsSchema,
     primaryKey: ORGANIZATION_KEY,
     ...pageStatistics,
     toRow: withSnapshot,
@@ -223,7 +191,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "share_statistics",
     description: "Lifetime engagement with the organization's posts.",
-    schema: shareStatisticsSchema,
     primaryKey: ORGANIZATION_KEY,
     ...shareStatistics,
     toRow: withSnapshot,
@@ -231,7 +198,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "shares",
     description: "The organization's 50 most recently modified posts.",
-    schema: sharesSchema,
     primaryKey: [["id"]],
     partitions: "organizations",
     feed: POSTS,
@@ -241,7 +207,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "total_follower_count",
     description: "The organization's total number of followers.",
-    schema: totalFollowerCountSchema,
     primaryKey: ORGANIZATION_KEY,
     partitions: "organizations",
     extract: "body",
@@ -256,7 +221,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "ugc_posts",
     description: "Every post the organization authored, newest modification first.",
-    schema: ugcPostsSchema,
     primaryKey: [["id"]],
     partitions: "organizations",
     feed: POSTS,
@@ -266,7 +230,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "follower_statistics_time_bound",
     description: "Followers gained per day or month.",
-    schema: followerStatisticsTimeBoundSchema,
     primaryKey: BUCKET_KEY,
     incremental: WINDOW,
     ...followerStatistics,
@@ -275,7 +238,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "page_statistics_time_bound",
     description: "Page views and clicks per day or month.",
-    schema: pageStatisticsTimeBoundSchema,
     primaryKey: BUCKET_KEY,
     incremental: WINDOW,
     ...pageStatistics,
@@ -284,7 +246,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   {
     name: "share_statistics_time_bound",
     description: "Post engagement per day or month.",
-    schema: shareStatisticsTimeBoundSchema,
     primaryKey: BUCKET_KEY,
     incremental: WINDOW,
     ...shareStatistics,
@@ -294,7 +255,6 @@ export const STREAMS: readonly StreamDefinition[] = [
     name: "post_statistics",
     description: "Lifetime statistics of every post published since the statistics start, " +
       "one snapshot per post and day.",
-    schema: postStatisticsSchema,
     primaryKey: PER_POST_KEY,
     partitions: {
       ...POSTS_SINCE_START,
@@ -320,7 +280,6 @@ export const STREAMS: readonly StreamDefinition[] = [
     name: "post_social_metadata",
     description: "Reactions by type and comment counts of every post published since the " +
       "statistics start, one snapshot per post and day.",
-    schema: postSocialMetadataSchema,
     primaryKey: PER_POST_KEY,
     partitions: {
       ...POSTS_SINCE_START,
@@ -345,7 +304,6 @@ export const STREAMS: readonly StreamDefinition[] = [
     name: "video_analytics",
     description: "Daily views, viewers and watch time of every video post published since the " +
       "statistics start.",
-    schema: videoAnalyticsSchema,
     primaryKey: [["post"], ["date"]],
     partitions: {
       ...POSTS_SINCE_START,
@@ -376,13 +334,12 @@ export const STREAMS: readonly StreamDefinition[] = [
     }),
     rows: videoAnalyticsRows,
   },
-  lookup("lookup_functions", "function", "/rest/functions", lookupFunctionsSchema),
-  lookup("lookup_seniorities", "seniority", "/rest/seniorities", lookupSenioritiesSchema),
+  lookup("lookup_functions", "function", "/rest/functions"),
+  lookup("lookup_seniorities", "seniority", "/rest/seniorities"),
   lookup(
     "lookup_industries",
     "industry",
     "/rest/industryTaxonomyVersions/DEFAULT/industries",
-    lookupIndustriesSchema,
     "r_basicprofile",
   ),
 ];

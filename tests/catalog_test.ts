@@ -7,6 +7,7 @@ import {
   syncModesOf,
 } from "../lib/catalog.ts";
 import type { ConnectorError } from "../lib/errors.ts";
+import { STREAM_SCHEMAS } from "../lib/schemas.ts";
 import { streamNamed, STREAMS } from "../lib/streams.ts";
 import { assertConnectorError } from "./assertions.ts";
 import { assertAirbyteMessage } from "./harness.ts";
@@ -48,7 +49,7 @@ const entry = (name: string, syncMode: unknown) => ({
 });
 
 Deno.test("catalog: the discovered catalog has 16 unique streams", () => {
-  const { streams } = discoveredCatalog();
+  const { streams } = discoveredCatalog(STREAM_SCHEMAS);
   assert.equal(streams.length, 16);
   const names = streams.map((s) => s.name as string);
   assert.equal(new Set(names).size, 16);
@@ -60,8 +61,13 @@ Deno.test("catalog: the discovered catalog has 16 unique streams", () => {
   }
 });
 
+Deno.test("catalog: a stream without a schema is a system_error naming it", () => {
+  const { ugc_posts: _, ...others } = STREAM_SCHEMAS;
+  assertConnectorError(() => discoveredCatalog(others), "system_error", "stream ugc_posts");
+});
+
 Deno.test("catalog: every primary key exists in its schema and is a scalar", () => {
-  for (const stream of discoveredCatalog().streams) {
+  for (const stream of discoveredCatalog(STREAM_SCHEMAS).streams) {
     const key = stream.source_defined_primary_key as string[][];
     assert.ok(Array.isArray(key) && key.length > 0, `${stream.name} has no primary key`);
     for (const path of key) {
@@ -78,7 +84,7 @@ Deno.test("catalog: every primary key exists in its schema and is a scalar", () 
 
 Deno.test("catalog: incremental streams announce a source-defined, resumable cursor", () => {
   let incremental = 0;
-  for (const stream of discoveredCatalog().streams) {
+  for (const stream of discoveredCatalog(STREAM_SCHEMAS).streams) {
     const modes = stream.supported_sync_modes as string[];
     if (!modes.includes("incremental")) {
       assert.deepEqual(modes, ["full_refresh"]);
@@ -112,20 +118,33 @@ Deno.test("catalog: incremental streams announce a source-defined, resumable cur
     assert.deepEqual(syncModesOf(streamNamed(name)!), ["full_refresh", "incremental"], name);
   }
   assert.deepEqual(syncModesOf(streamNamed("shares")!), ["full_refresh"]);
-  assert.deepEqual(airbyteStream(streamNamed("ugc_posts")!).default_cursor_field, [
-    "lastModifiedAt",
-  ]);
-  assert.deepEqual(airbyteStream(streamNamed("post_statistics")!).default_cursor_field, [
-    "snapshotDate",
-  ]);
-  assert.deepEqual(airbyteStream(streamNamed("post_statistics")!).source_defined_primary_key, [
-    ["post"],
-    ["snapshotDate"],
-  ]);
+  assert.deepEqual(
+    airbyteStream(streamNamed("ugc_posts")!, STREAM_SCHEMAS.ugc_posts).default_cursor_field,
+    [
+      "lastModifiedAt",
+    ],
+  );
+  assert.deepEqual(
+    airbyteStream(streamNamed("post_statistics")!, STREAM_SCHEMAS.post_statistics)
+      .default_cursor_field,
+    [
+      "snapshotDate",
+    ],
+  );
+  assert.deepEqual(
+    airbyteStream(streamNamed("post_statistics")!, STREAM_SCHEMAS.post_statistics)
+      .source_defined_primary_key,
+    [
+      ["post"],
+      ["snapshotDate"],
+    ],
+  );
 });
 
 Deno.test("catalog: the discovered catalog is valid against the Airbyte protocol", () => {
-  const message = JSON.parse(JSON.stringify({ type: "CATALOG", catalog: discoveredCatalog() }));
+  const message = JSON.parse(
+    JSON.stringify({ type: "CATALOG", catalog: discoveredCatalog(STREAM_SCHEMAS) }),
+  );
   assertAirbyteMessage(message);
 });
 
@@ -199,7 +218,7 @@ Deno.test("catalog: incremental on a stream that supports only full refresh is r
 });
 
 Deno.test("catalog: discover's output is named as such, with the jq command that configures it", () => {
-  const discovered = discoveredCatalog();
+  const discovered = discoveredCatalog(STREAM_SCHEMAS);
   for (const raw of [discovered, { type: "CATALOG", catalog: discovered }]) {
     const error = fails(raw, "is the catalog discover prints, not a configured catalog");
     assert.ok(error.message.includes(`jq '${CONFIGURE_ALL}' > catalog.json`), error.message);

@@ -11,6 +11,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import assert from "node:assert/strict";
+import { STREAM_SCHEMAS } from "../lib/schemas.ts";
 import { STREAMS } from "../lib/streams.ts";
 import { LinkedInSimulator, type SimulatorOptions } from "./simulator/mod.ts";
 import { COMPILE_PERMISSIONS } from "./simulator/tasks.ts";
@@ -144,7 +145,7 @@ export function assertAirbyteMessage(message: unknown, label?: string): void {
 }
 
 const recordValidators = new Map<string, ValidateFunction>(
-  STREAMS.map((stream) => [stream.name, ajv.compile(stream.schema)]),
+  STREAMS.map((stream) => [stream.name, ajv.compile(STREAM_SCHEMAS[stream.name])]),
 );
 
 /**

@@ -17,6 +17,7 @@ import {
   type RowContext,
   type StreamDefinition,
 } from "../lib/definitions.ts";
+import { STREAM_SCHEMAS } from "../lib/schemas.ts";
 import { checkRequests, POSTS as POSTS_FEED, streamNamed, STREAMS } from "../lib/streams.ts";
 import { assertConnectorError } from "./assertions.ts";
 import { STREAM_NAMES } from "./harness.ts";
@@ -139,11 +140,12 @@ Deno.test("streams: the table holds every stream, each with its own schema file,
     }
   }
   assert.deepEqual([...files].sort(), STREAMS.map((s) => `${s.name}.json`).sort());
+  assert.deepEqual(Object.keys(STREAM_SCHEMAS).sort(), STREAMS.map((s) => s.name).sort());
   for (const stream of STREAMS) {
     const onDisk = JSON.parse(await Deno.readTextFile(new URL(`${stream.name}.json`, schemasDir)));
-    assert.deepEqual(stream.schema, onDisk, stream.name);
-    assert.equal(stream.schema.type, "object", stream.name);
-    assert.ok(Object.keys(stream.schema.properties as Row).length > 0, stream.name);
+    assert.deepEqual(STREAM_SCHEMAS[stream.name], onDisk, stream.name);
+    assert.equal(STREAM_SCHEMAS[stream.name].type, "object", stream.name);
+    assert.ok(Object.keys(STREAM_SCHEMAS[stream.name].properties as Row).length > 0, stream.name);
     assert.ok(stream.description.length > 0, stream.name);
     assert.equal(streamNamed(stream.name), stream);
   }
@@ -154,15 +156,22 @@ Deno.test("streams: every schema is valid draft-07 and compiles with ajv", () =>
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: true });
   addFormats.default(ajv);
   for (const stream of STREAMS) {
-    assert.equal(stream.schema.$schema, "http://json-schema.org/draft-07/schema#", stream.name);
-    assert.ok(ajv.validateSchema(stream.schema), `${stream.name}: ${ajv.errorsText(ajv.errors)}`);
-    assert.doesNotThrow(() => ajv.compile(stream.schema), stream.name);
+    assert.equal(
+      STREAM_SCHEMAS[stream.name].$schema,
+      "http://json-schema.org/draft-07/schema#",
+      stream.name,
+    );
+    assert.ok(
+      ajv.validateSchema(STREAM_SCHEMAS[stream.name]),
+      `${stream.name}: ${ajv.errorsText(ajv.errors)}`,
+    );
+    assert.doesNotThrow(() => ajv.compile(STREAM_SCHEMAS[stream.name]), stream.name);
   }
 });
 
 Deno.test("streams: every object in every schema allows additional properties; no $ref", () => {
   for (const stream of STREAMS) {
-    for (const [path, node] of walk(stream.schema)) {
+    for (const [path, node] of walk(STREAM_SCHEMAS[stream.name])) {
       if (typeof node !== "object" || node === null || Array.isArray(node)) continue;
       assert.ok(!("$ref" in node), `${stream.name} ${path} uses $ref`);
       // A schema node (not a properties map) whose type includes object.
@@ -181,9 +190,9 @@ Deno.test("streams: every stream's records fit its schema, which declares every 
     const { element, answers } = sample(stream.name);
     const records = sampleRecords(stream);
     assert.ok(records.length > 0, stream.name);
-    const properties = stream.schema.properties as Row;
+    const properties = STREAM_SCHEMAS[stream.name].properties as Row;
     const given = new Set(Object.keys(element ?? {}));
-    const validate = ajv.compile(stream.schema);
+    const validate = ajv.compile(STREAM_SCHEMAS[stream.name]);
     for (const record of records) {
       for (const key of Object.keys(record).filter((key) => !given.has(key))) {
         if (answers && stream.name !== "video_analytics") {
@@ -559,7 +568,7 @@ Deno.test("streams: scopes, extraction and primary keys", () => {
 const POSTS_FEED_CURSOR = (streamNamed("ugc_posts") as FeedStream).incremental!;
 
 Deno.test("streams: the definition type rejects combinations the engine cannot read", () => {
-  const described = { name: "x", description: "x", schema: {}, primaryKey: [] };
+  const described = { name: "x", description: "x", primaryKey: [] };
   const batches = (streamNamed("post_statistics") as BatchStream).partitions;
   const toRow = (element: Row) => element;
   const rows = () => ({ rows: [] });

@@ -14,6 +14,7 @@
 import { resolve as resolvePath } from "node:path";
 import { parseArgs } from "node:util";
 import { airbyteStream, syncModesOf } from "../../lib/catalog.ts";
+import { STREAM_SCHEMAS } from "../../lib/schemas.ts";
 import { STREAMS } from "../../lib/streams.ts";
 import { LinkedInSimulator } from "./server.ts";
 import { DEFAULT_ORGANIZATIONS } from "./state.ts";
@@ -82,7 +83,7 @@ export function everyStreamCatalog(): { streams: Record<string, unknown>[] } {
     streams: STREAMS.map((definition) => {
       const incremental = syncModesOf(definition).includes("incremental");
       return {
-        stream: airbyteStream(definition),
+        stream: airbyteStream(definition, STREAM_SCHEMAS[definition.name]),
         sync_mode: incremental ? "incremental" : "full_refresh",
         destination_sync_mode: incremental ? "append_dedup" : "overwrite",
         ...(definition.incremental ? { cursor_field: [definition.incremental.field] } : {}),
