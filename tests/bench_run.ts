@@ -125,21 +125,39 @@ async function peakRssMiB(pid: number, done: Promise<unknown>): Promise<number> 
   return peakKb / 1024;
 }
 
-// Counts the RECORD lines and bytes of stdout as they arrive, keeping the lines when asked.
+const RECORD_START = new TextEncoder().encode('{"type":"RECORD"');
+
+// Counts the RECORD lines and bytes of stdout as they arrive, keeping the lines when asked. The
+// bytes are counted without decoding them: the benchmark's process also runs the simulator, and
+// decoding and splitting every line took time from both the simulator and the measured program.
 async function countRecords(stdout: ReadableStream<Uint8Array>, keep: boolean) {
   let records = 0;
   let bytes = 0;
-  let partial = "";
+  // The first bytes of the line being read, until there are as many as RECORD_START has.
+  let head: number[] | undefined = [];
   const kept: string[] = [];
+  let partial = "";
   const decoder = new TextDecoder();
   for await (const chunk of stdout) {
     bytes += chunk.length;
-    const lines = (partial + decoder.decode(chunk, { stream: true })).split("\n");
-    partial = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith('{"type":"RECORD"')) continue;
-      records++;
-      if (keep) kept.push(line);
+    if (keep) {
+      const lines = (partial + decoder.decode(chunk, { stream: true })).split("\n");
+      partial = lines.pop()!;
+      kept.push(...lines.filter((line) => line.startsWith('{"type":"RECORD"')));
+    }
+    for (let start = 0;;) {
+      const newline = chunk.indexOf(10, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (head) {
+        for (let i = start; i < end && head.length < RECORD_START.length; i++) head.push(chunk[i]);
+        if (head.length === RECORD_START.length) {
+          if (head.every((byte, i) => byte === RECORD_START[i])) records++;
+          head = undefined;
+        }
+      }
+      if (newline === -1) break;
+      head = [];
+      start = newline + 1;
     }
   }
   return { records, bytes, recordLines: keep ? kept : undefined };
