@@ -1,10 +1,11 @@
 /**
  * How the benchmark runs its programs: the connector as the compile task builds it (the bundle
  * `deno task bundle` writes to `dist/bundle/`, which the binary is compiled from), the floor
- * (`bench_floor.ts`) and the empty baseline (`bench_empty.ts`), each under `deno run` with the
- * compile task's runtime flags (permissions and V8 flags), so every program runs as the compiled
- * binary would and a comparison isolates the code. A measured run reports its wall time, the RECORD lines and bytes
- * it printed, its peak resident memory (VmHWM, polled from /proc) and the requests it made.
+ * (`bench_floor.ts`, and `bench_floor_cli.ts`, which parses its arguments first) and the empty
+ * baseline (`bench_empty.ts`), each under `deno run` with the compile task's runtime flags
+ * (permissions and V8 flags), so every program runs as the compiled binary would and a comparison
+ * isolates the code. A measured run reports its wall time, the RECORD lines and bytes it printed,
+ * its peak resident memory (VmHWM, polled from /proc) and the requests it made.
  *
  * @module
  */
@@ -63,16 +64,11 @@ const RUN = ["run", "--cached-only", ...COMPILE_PERMISSIONS];
  * programs import, so that their `--cached-only` runs find it; false when Deno could not.
  */
 export async function preparePrograms(): Promise<boolean> {
-  for (
-    const args of [["task", "bundle"], [
-      "install",
-      "--entrypoint",
-      bundlePath,
-      floorPath,
-      floorCliPath,
-      emptyPath,
-    ]]
-  ) {
+  const steps = [
+    ["task", "bundle"],
+    ["install", "--entrypoint", bundlePath, floorPath, floorCliPath, emptyPath],
+  ];
+  for (const args of steps) {
     const { code } = await new Deno.Command(Deno.execPath(), {
       args,
       cwd: root.pathname,
