@@ -216,7 +216,7 @@ class Run {
   #told = new Set<unknown>();
   // Resolves a turn of the event loop after the run starts (see fetch).
   #dependentsFirst = wait();
-  // Resolves a turn after that, once the first request of every partition has left.
+  // Resolves a turn after that, once the requests made at the start have been sent.
   #requestsLeft = this.#dependentsFirst.then(() => wait());
 
   constructor(readonly context: EngineContext) {

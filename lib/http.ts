@@ -187,10 +187,7 @@ export async function send(request: HttpRequest, options: HttpOptions): Promise<
           options.usage.retried(resource);
           if (backoff === "throttle") request.onRateLimited?.(Date.now() + waitMs);
           const stopped = request.stopped;
-          await sleep(
-            waitMs,
-            stopped ? AbortSignal.any([options.signal, stopped]) : options.signal,
-          );
+          await wait(waitMs, stopped ? AbortSignal.any([options.signal, stopped]) : options.signal);
           await request.beforeRetry?.();
         },
       },
@@ -301,31 +298,12 @@ const MAX_ARRIVAL_WAIT_MS = 100;
  * promise: one deferrable answer per turn while others arrive.
  */
 function afterTheOthersArriving(): Promise<void> {
-  const others = Promise.race([Promise.all(arrivals), wait(MAX_ARRIVAL_WAIT_MS)]);
+  const arrived = new AbortController();
+  const others = Promise.race([
+    Promise.all(arrivals),
+    wait(MAX_ARRIVAL_WAIT_MS, arrived.signal).catch(() => {}),
+  ]).finally(() => arrived.abort());
   const turn = lastTurn.then(() => others).then(() => wait());
   lastTurn = turn;
   return turn;
-}
-
-/**
- * Waits `ms`, or rejects with the signal's reason once it is aborted.
- *
- * @example
- * ```ts
- * await sleep(100, AbortSignal.timeout(1000));
- * ```
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

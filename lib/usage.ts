@@ -76,7 +76,8 @@ export class Usage {
   /** One line per endpoint, most requests first. */
   summary(): string[] {
     return [...this.#endpoints]
-      // Compared by code unit: localeCompare would load ICU's collator, which costs milliseconds.
+      // Ties in code-unit order (capitals first): localeCompare would load ICU's collator, which
+      // costs milliseconds.
       .sort(([a, x], [b, y]) => y.requests - x.requests || (a < b ? -1 : a > b ? 1 : 0))
       .map(([resource, { requests, retried, rateLimited }]) =>
         `${resource}: ${requests} ${

@@ -87,14 +87,15 @@ export function connectorArgs(...args: string[]): string[] {
 
 /**
  * The `deno` arguments that run the floor over the posts of `organizationIds`; with `parsed`,
- * the floor that first parses its arguments with `node:util` (`bench_floor_cli.ts`).
+ * the floor that also parses its arguments with `node:util` (`bench_floor_cli.ts`).
  */
 export function floorArgs(
   sim: LinkedInSimulator,
   organizationIds: readonly string[],
-  parsed = false,
+  options: { parsed?: boolean } = {},
 ): string[] {
-  return [...RUN, parsed ? floorCliPath : floorPath, sim.url, sim.accessToken, ...organizationIds];
+  const program = options.parsed ? floorCliPath : floorPath;
+  return [...RUN, program, sim.url, sim.accessToken, ...organizationIds];
 }
 
 /** The `deno` arguments that run the empty baseline: one request for `organizationId`. */
@@ -129,8 +130,10 @@ const RECORD_START = new TextEncoder().encode('{"type":"RECORD"');
 async function countRecords(stdout: ReadableStream<Uint8Array>, keep: boolean) {
   let records = 0;
   let bytes = 0;
-  // The first bytes of the line being read, until there are as many as RECORD_START has.
+  // The first bytes of the line being read, until there are as many as RECORD_START has; then
+  // whether they are RECORD_START. A line counts once its newline has come.
   let head: number[] | undefined = [];
+  let isRecord = false;
   const kept: string[] = [];
   let partial = "";
   const decoder = new TextDecoder();
@@ -147,12 +150,14 @@ async function countRecords(stdout: ReadableStream<Uint8Array>, keep: boolean) {
       if (head) {
         for (let i = start; i < end && head.length < RECORD_START.length; i++) head.push(chunk[i]);
         if (head.length === RECORD_START.length) {
-          if (head.every((byte, i) => byte === RECORD_START[i])) records++;
+          isRecord = head.every((byte, i) => byte === RECORD_START[i]);
           head = undefined;
         }
       }
       if (newline === -1) break;
+      if (isRecord) records++;
       head = [];
+      isRecord = false;
       start = newline + 1;
     }
   }

@@ -46,7 +46,7 @@ export async function smallReadScenario(
     const args = {
       connector: connectorArgs(...readArgs(config, catalog)),
       floor: floorArgs(sim, [organization.id]),
-      "floor + node:util": floorArgs(sim, [organization.id], true),
+      "floor + node:util": floorArgs(sim, [organization.id], { parsed: true }),
     };
     for (let i = 0; i < repeats; i++) {
       for (const program of programs) {

@@ -118,27 +118,13 @@ Deno.test("catalog: incremental streams announce a source-defined, resumable cur
     assert.deepEqual(syncModesOf(streamNamed(name)!), ["full_refresh", "incremental"], name);
   }
   assert.deepEqual(syncModesOf(streamNamed("shares")!), ["full_refresh"]);
-  assert.deepEqual(
-    airbyteStream(streamNamed("ugc_posts")!, STREAM_SCHEMAS.ugc_posts).default_cursor_field,
-    [
-      "lastModifiedAt",
-    ],
-  );
-  assert.deepEqual(
-    airbyteStream(streamNamed("post_statistics")!, STREAM_SCHEMAS.post_statistics)
-      .default_cursor_field,
-    [
-      "snapshotDate",
-    ],
-  );
-  assert.deepEqual(
-    airbyteStream(streamNamed("post_statistics")!, STREAM_SCHEMAS.post_statistics)
-      .source_defined_primary_key,
-    [
-      ["post"],
-      ["snapshotDate"],
-    ],
-  );
+  const announced = (name: string) => airbyteStream(streamNamed(name)!, STREAM_SCHEMAS[name]);
+  assert.deepEqual(announced("ugc_posts").default_cursor_field, ["lastModifiedAt"]);
+  assert.deepEqual(announced("post_statistics").default_cursor_field, ["snapshotDate"]);
+  assert.deepEqual(announced("post_statistics").source_defined_primary_key, [
+    ["post"],
+    ["snapshotDate"],
+  ]);
 });
 
 Deno.test("catalog: the discovered catalog is valid against the Airbyte protocol", () => {

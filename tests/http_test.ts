@@ -4,7 +4,8 @@ import { Usage } from "../lib/usage.ts";
 import { ConnectorError } from "../lib/errors.ts";
 import { linkedInMessage } from "../lib/outcomes.ts";
 import { closedPort } from "./harness.ts";
-import { type HttpOptions, MAX_ATTEMPTS, retryDelayMs, send, sleep } from "../lib/http.ts";
+import { type HttpOptions, MAX_ATTEMPTS, retryDelayMs, send } from "../lib/http.ts";
+import { wait } from "../lib/timers.ts";
 import type { LogLevel } from "../lib/protocol.ts";
 
 const SCALE = 0.001;
@@ -385,12 +386,12 @@ Deno.test("http: a request waiting to retry ends as soon as it is stopped", asyn
     const controller = new AbortController();
     const stop = new Error("daily limit used up");
     const sent = send({ url, init: {}, label: LABEL, stopped: controller.signal }, options);
-    while (seen.length === 0) await sleep(5, AbortSignal.timeout(5_000));
-    await sleep(50, AbortSignal.timeout(5_000));
+    while (seen.length === 0) await wait(5, AbortSignal.timeout(5_000));
+    await wait(50, AbortSignal.timeout(5_000));
     controller.abort(stop);
     // Not after the 60 s LinkedIn asked for: a guard far shorter ends the race otherwise.
     const cancel = new AbortController();
-    const guard = sleep(10_000, cancel.signal).then(() => "still waiting", () => "cancelled");
+    const guard = wait(10_000, cancel.signal).then(() => "still waiting", () => "cancelled");
     assert.equal(await Promise.race([rejection(sent), guard]), stop);
     cancel.abort();
     await guard;
@@ -417,10 +418,10 @@ Deno.test("http: a retry is not sent until beforeRetry resolves", async () => {
       },
     }, options);
     for (let waited = 0; asked === 0 && waited < 2_000; waited += 5) {
-      await sleep(5, AbortSignal.timeout(5_000));
+      await wait(5, AbortSignal.timeout(5_000));
     }
     // The backoff is over and the retry is held: nothing more reaches the server.
-    await sleep(50, AbortSignal.timeout(5_000));
+    await wait(50, AbortSignal.timeout(5_000));
     assert.equal(seen.length, 1, "the retry went before beforeRetry resolved");
     assert.equal(asked, 1, "beforeRetry was not awaited");
     release();
@@ -577,18 +578,6 @@ Deno.test("http: an abort during a slow answer stops at once", async () => {
     assert.ok(Date.now() - started < 2_000);
     assert.equal(seen.length, 1);
   });
-});
-
-Deno.test("http: sleep waits, and rejects with the reason on abort", async () => {
-  const controller = new AbortController();
-  const started = Date.now();
-  await sleep(20, controller.signal);
-  assert.ok(Date.now() - started >= 15);
-  const reason = new Error("stop");
-  const pending = sleep(10_000, controller.signal);
-  setTimeout(() => controller.abort(reason), 5);
-  assert.equal(await rejection(pending), reason);
-  assert.equal(await rejection(sleep(10, controller.signal)), reason);
 });
 
 Deno.test("http: linkedInMessage reads API and OAuth error bodies", () => {
