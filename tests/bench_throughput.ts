@@ -6,8 +6,8 @@
  * - throughput: the connector's best records per second at 100,000 posts against the floor's best;
  * - memory: the growth of the highest peak RSS from 10,000 to 100,000 posts against the floor's
  *   growth, and the connector's peak at 100,000 against the cap;
- * - validation: the records one 100,000-post run printed, validated again and timed, against the
- *   wall time of that run.
+ * - validation: the records one 100,000-post run printed, validated again and timed (the fastest
+ *   of 3 passes), against the wall time of that run.
  *
  * @module
  */
@@ -170,11 +170,13 @@ async function validationTarget(report: Report, run: Measurement): Promise<void>
     `<= ${VALIDATION_TARGET * 100}%`,
     timing.records > 0 && timing.violations === 0 && cost <= VALIDATION_TARGET,
   );
+  const violations = timing.violations === 0 ? "" : `, ${timing.violations} violations`;
+  const checked = `${(timing.seconds * 1000).toFixed(1)} ms (fastest of 3 passes, ` +
+    `${perRecord(timing.seconds)} a record${violations})`;
   console.log(
     `   validation: ${thousands(timing.records)} records of round 1's connector run checked ` +
-      `again in ${(timing.seconds * 1000).toFixed(1)} ms (${perRecord(timing.seconds)} a record` +
-      `${timing.violations === 0 ? "" : `, ${timing.violations} violations`}), against that ` +
-      `run's ${run.seconds.toFixed(2)} s (${perRecord(run.seconds)} a record): ` +
-      `${(cost * 100).toFixed(2)}% (target <= ${VALIDATION_TARGET * 100}%): ${verdict}`,
+      `again in ${checked}, against that run's ${run.seconds.toFixed(2)} s ` +
+      `(${perRecord(run.seconds)} a record): ${(cost * 100).toFixed(2)}% ` +
+      `(target <= ${VALIDATION_TARGET * 100}%): ${verdict}`,
   );
 }
