@@ -3,7 +3,8 @@
  * (`lib/engine.ts`). A row names its partitions (the organizations, the connection,
  * or batches of a parent feed's items, such as the posts of an organization 50 at a
  * time), where its records come from, its cursor, and how answers become records
- * (`lib/records.ts`). Adding a stream is adding a row and a schema file.
+ * (`lib/records.ts`). Adding a stream is adding a row and a schema file (listed in
+ * `lib/schemas.ts`, precompiled by `deno task schemas`).
  *
  * @module
  */
