@@ -189,14 +189,22 @@ export function parseMessages(stdout: string): Message[] {
 /**
  * Runs the connector with arguments; resolves when it exits. With `stdin`, that text is
  * its standard input (then closed); otherwise standard input is empty. `program` is the
- * entry to run instead of `main.ts` (the bundle the binary is compiled from).
+ * entry to run instead of `main.ts` (the bundle the binary is compiled from); `preload`, a
+ * script run in the same process before it.
  */
 export async function runConnector(
   args: string[],
-  options: { signal?: AbortSignal; validate?: boolean; stdin?: string; program?: string } = {},
+  options: {
+    signal?: AbortSignal;
+    validate?: boolean;
+    stdin?: string;
+    program?: string;
+    preload?: string;
+  } = {},
 ): Promise<Run> {
+  const preload = options.preload ? ["--preload", options.preload] : [];
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...COMPILE_PERMISSIONS, options.program ?? mainPath, ...args],
+    args: ["run", ...COMPILE_PERMISSIONS, ...preload, options.program ?? mainPath, ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: options.stdin === undefined ? "null" : "piped",

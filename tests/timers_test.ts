@@ -2,15 +2,14 @@ import assert from "node:assert/strict";
 import { wait } from "../lib/timers.ts";
 import {
   catalogFor,
-  COMPILE_PERMISSIONS,
   configFor,
   errorsOf,
   logsOf,
   ORG,
   OTHER_ORG,
-  parseMessages,
   readArgs,
   recordsOf,
+  runConnector,
   STREAM_NAMES,
   withSimulator,
 } from "./harness.ts";
@@ -61,30 +60,19 @@ Deno.test("timers: a sync of every stream, with a retry, sets no Node timer (loa
   await withSimulator(async (sim, workspace) => {
     sim.inject({ endpoint: "networkSizes", times: 1, action: { status: 500, body: {} } });
     // The connector runs with the global setTimeout replaced by one that fails the run.
-    const trapped = workspace.file(
-      "trapped.ts",
-      `globalThis.setTimeout = () => { throw new Error("setTimeout was called"); };
-await import(${JSON.stringify(new URL("../main.ts", import.meta.url).href)});`,
+    const trap = workspace.file(
+      "trap.ts",
+      'globalThis.setTimeout = () => { throw new Error("setTimeout was called"); };',
     );
     const config = configFor(sim, { org_id: undefined, org_ids: [ORG, OTHER_ORG] });
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...COMPILE_PERMISSIONS,
-        // The script lies outside the project: the import map comes from its deno.json.
-        "--config",
-        new URL("../deno.json", import.meta.url).pathname,
-        trapped,
-        ...readArgs(
-          workspace.file("config.json", config),
-          workspace.file("catalog.json", catalogFor(undefined, "incremental")),
-        ),
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const messages = parseMessages(new TextDecoder().decode(stdout));
-    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    const { code, stderr, messages } = await runConnector(
+      readArgs(
+        workspace.file("config.json", config),
+        workspace.file("catalog.json", catalogFor(undefined, "incremental")),
+      ),
+      { preload: trap },
+    );
+    assert.equal(code, 0, stderr);
     assert.deepEqual(errorsOf(messages), []);
     assert.ok(logsOf(messages, "WARN").some((log) => log.includes("retrying")), "no retry");
     for (const stream of STREAM_NAMES) {
