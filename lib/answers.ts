@@ -52,9 +52,25 @@ export function elementsOf(body: unknown, extract: Extract, where: string): Row[
  * ```
  */
 export function lastPage(body: unknown, start: number, count: number, pageSize: number): boolean {
-  const paging = isJsonObject(body) && isJsonObject(body.paging) ? body.paging : {};
-  const total = Number.isInteger(paging.total) ? paging.total as number : undefined;
+  const total = pagingTotal(body);
   return count < pageSize || (total !== undefined && start + count >= total);
+}
+
+/**
+ * The length of the collection a page belongs to, if LinkedIn gave it (`paging.total`;
+ * sometimes missing).
+ *
+ * @example
+ * ```ts
+ * pagingTotal({ paging: { start: 0, count: 100, total: 230 }, elements: [] }); // 230
+ * pagingTotal({ paging: { start: 0, count: 10, links: [] } }); // undefined
+ * ```
+ */
+export function pagingTotal(body: unknown): number | undefined {
+  const paging = isJsonObject(body) && isJsonObject(body.paging) ? body.paging : {};
+  return Number.isInteger(paging.total) && (paging.total as number) >= 0
+    ? paging.total as number
+    : undefined;
 }
 
 /** A batch get's answer: the element of each id found, and the status of each id not. */

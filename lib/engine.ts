@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { elementsOf, lastPage, type Row } from "./answers.ts";
+import { elementsOf, lastPage, pagingTotal, type Row } from "./answers.ts";
 import { batchesOf } from "./batches.ts";
 import type { ConfiguredStream } from "./catalog.ts";
 import type { ApiClient, ApiRequest } from "./client.ts";
@@ -299,7 +299,7 @@ class Run {
     let pass = byOrganization.get(organizationId);
     if (!pass) {
       // Messages and statuses go to the streams still reading, not to those already done.
-      const fetchPage = async (start: number, count: number) => {
+      const fetchPage = async (start: number, count: number, cancelled: AbortSignal) => {
         const readers = pass!.readers();
         const { body, where } = await this.fetch(
           feed.endpoint,
@@ -308,6 +308,7 @@ class Run {
           `${readers.length > 1 ? "streams" : "stream"} ${readers.join(", ")}, organization ` +
             organizationId,
           (retryAt) => pass!.readers().forEach((name) => this.rateLimited(name, retryAt)),
+          { cancelled, beforeRetry: () => Promise.resolve() },
         );
         const elements = elementsOf(body, "elements", where);
         try {
@@ -316,7 +317,7 @@ class Run {
           const message = `${where}: ${asConnectorError(error).message}`;
           throw new ConnectorError("system_error", message, undefined, { cause: error });
         }
-        return elements;
+        return { items: elements, total: pagingTotal(body) };
       };
       pass = new FeedPass(feed, fetchPage, this.context.signal);
       byOrganization.set(organizationId, pass);

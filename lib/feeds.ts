@@ -4,7 +4,9 @@
  * fetched until the furthest subscriber has what it asked for, and each subscriber
  * receives its part of every page as it arrives. The pass fetches a page only when
  * every subscriber still reading has room for it, so memory stays bounded however
- * long the feed is.
+ * long the feed is. While LinkedIn's `paging.total` says more pages exist that a
+ * subscriber wants whatever they hold, the next page is asked for before the previous
+ * one is in; the feed still ends only on a short page.
  *
  * @module
  */
@@ -21,8 +23,21 @@ export interface FeedWants {
   limit?: number;
 }
 
-/** Fetches one page of a feed, `count` items from offset `start`, each checked by the feed. */
-export type PageFetcher = (start: number, count: number) => Promise<Row[]>;
+/** One page of a feed: its items, and the feed's length if LinkedIn said (`paging.total`). */
+export interface FeedPage {
+  items: Row[];
+  total?: number;
+}
+
+/**
+ * Fetches one page of a feed, `count` items from offset `start`, each checked by the feed;
+ * `cancelled` is aborted once the pass no longer needs the page.
+ */
+export type PageFetcher = (
+  start: number,
+  count: number,
+  cancelled: AbortSignal,
+) => Promise<FeedPage>;
 
 /**
  * A subscriber's view of a pass: its pages, in order, as an async iterable. The pass
@@ -32,7 +47,8 @@ export type PageFetcher = (start: number, count: number) => Promise<Row[]>;
  * ```ts
  * import { POSTS } from "./streams.ts";
  *
- * const pass = new FeedPass(POSTS, () => Promise.resolve([]), new AbortController().signal);
+ * const noPosts = () => Promise.resolve({ items: [], total: 0 });
+ * const pass = new FeedPass(POSTS, noPosts, new AbortController().signal);
  * const subscription = pass.subscribe({ newerThan: 1_700_000_000_000 }, "ugc_posts");
  * subscription.reading; // true until it has read what it wants
  * ```
@@ -71,6 +87,15 @@ export class Subscription implements AsyncIterable<Row[]> {
     this.#pages.cancel();
     this.#joined = true;
     this.pass.start();
+  }
+
+  /**
+   * True when it wants the feed's items from `offset` on whatever they hold: it reads the
+   * feed by count (all of it, or the latest `limit`), not back to a date.
+   */
+  wantsItemsAt(offset: number): boolean {
+    const { newerThan, from, limit } = this.wants;
+    return newerThan === undefined && from === undefined && (limit === undefined || offset < limit);
   }
 
   /** Takes the part of a fetched page that it wants; ends once it has all it wants. */
@@ -117,7 +142,8 @@ export class Subscription implements AsyncIterable<Row[]> {
  * ```ts
  * import { POSTS } from "./streams.ts";
  *
- * const pass = new FeedPass(POSTS, () => Promise.resolve([]), new AbortController().signal);
+ * const noPosts = () => Promise.resolve({ items: [], total: 0 });
+ * const pass = new FeedPass(POSTS, noPosts, new AbortController().signal);
  * const newest = pass.subscribe({ limit: 50 }, "shares");
  * for await (const page of newest) console.log(page.length);
  * ```
@@ -180,19 +206,51 @@ export class FeedPass {
 
   async #run(): Promise<void> {
     const { pageSize, sortField } = this.feed;
-    for (let start = 0;; start += pageSize) {
+    // Pages asked for and not yet offered, in feed order; abandoned once the pass ends.
+    const asked: Promise<FeedPage>[] = [];
+    const abandoned = new AbortController();
+    let next = 0;
+    let total: number | undefined;
+    try {
       for (;;) {
-        const reading = this.#subscriptions.filter((s) => s.reading);
         // An aborted pass fails its readers: a feed cut short must not pass for a complete one.
         if (this.signal.aborted) throw this.signal.reason ?? new Error("aborted");
+        const reading = this.#subscriptions.filter((s) => s.reading);
         if (reading.length === 0) return;
-        if (reading.every((s) => s.backlog < PAGES_AHEAD)) break;
-        await new Promise<void>((resolve) => (this.#changed = resolve));
+        if (this.#mayAsk(reading, next, asked.length, total)) {
+          const page = this.fetchPage(next, pageSize, abandoned.signal);
+          // Awaited in order below; one asked ahead and no longer needed fails unheard.
+          page.catch(() => {});
+          asked.push(page);
+          next += pageSize;
+          continue;
+        }
+        // Wait for the next page in order, or for a reader to make room for one more ask.
+        const changed = new Promise<boolean>((resolve) => (this.#changed = () => resolve(false)));
+        const arrived = asked.length === 0
+          ? await changed
+          : await Promise.race([asked[0].then(() => true), changed]);
+        if (!arrived) continue;
+        const page = await asked.shift()!;
+        total = page.total;
+        for (const subscription of this.#subscriptions) subscription.offer(page.items, sortField);
+        if (page.items.length < pageSize) return;
       }
-      const page = await this.fetchPage(start, pageSize);
-      for (const subscription of this.#subscriptions) subscription.offer(page, sortField);
-      if (page.length < pageSize) return;
+    } finally {
+      abandoned.abort(new DOMException(`the ${this.feed.name} pass has ended`, "AbortError"));
     }
+  }
+
+  /**
+   * Whether to ask for the page at `start` now, with `asked` pages on their way: only while
+   * every reader has room for them all, and, before the previous answer is in, only for a
+   * page LinkedIn's total says exists and a reader wants whatever it holds, so that no
+   * request is wasted while the total is right.
+   */
+  #mayAsk(reading: Subscription[], start: number, asked: number, total?: number): boolean {
+    if (!reading.every((s) => s.backlog + asked < PAGES_AHEAD)) return false;
+    if (asked === 0) return true;
+    return total !== undefined && start < total && reading.some((s) => s.wantsItemsAt(start));
   }
 
   #endAll(error?: unknown): void {

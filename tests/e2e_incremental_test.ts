@@ -433,6 +433,36 @@ Deno.test("ugc_posts incremental: all posts first, then only new and touched one
   }, { organizations: ORGANIZATIONS });
 });
 
+Deno.test("ugc_posts: pages asked two at a time while LinkedIn's total says more exist; back to the cursor one at a time", async () => {
+  const organization = { id: ORG, name: "Devtestco", vanityName: "devtestco", postCount: 450 };
+  await withSimulator(async (sim, workspace) => {
+    const config = configFor(sim);
+    const catalog = catalogFor(["ugc_posts"], "incremental");
+    const starts = () =>
+      sim.requests.filter((r) => r.endpoint === "posts")
+        .map((r) => Number(new URLSearchParams(r.query).get("start")));
+
+    const first = await runRead(workspace, config, catalog);
+    assertOk(first);
+    assert.deepEqual(
+      recordsOf(first.messages, "ugc_posts"),
+      sim.posts(ORG).map((post) => ({ ...post, organizationId: ORG })),
+      "every post once, in feed order",
+    );
+    assert.deepEqual(starts().sort((a, b) => a - b), [0, 100, 200, 300, 400], "each page once");
+    assert.equal(sim.maxConcurrency(), 2, "the next page is asked for before the previous is in");
+
+    // Whether the page after one is still newer than the cursor depends on that page.
+    sim.addPosts(ORG, 150);
+    sim.resetRecording();
+    const second = await runRead(workspace, config, catalog, lastStates(first.messages));
+    assertOk(second);
+    assert.equal(recordsOf(second.messages, "ugc_posts").length, 150);
+    assert.deepEqual(starts(), [0, 100]);
+    assert.equal(sim.maxConcurrency(), 1);
+  }, { organizations: [organization], latencyMs: 30 });
+});
+
 Deno.test("an empty state file, [], {} and null all mean no state", async () => {
   await withSimulator(async (sim, workspace) => {
     const config = configFor(sim);

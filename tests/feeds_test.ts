@@ -14,12 +14,12 @@ const FEED: Feed = {
 const items = (count: number) =>
   Array.from({ length: count }, (_, n) => ({ id: `p${n}`, at: 1000 - n }));
 
-/** A pass over `all` that counts the pages it fetches. */
+/** A pass over `all` that counts the pages it fetches; pages carry no `paging.total`. */
 function passOver(all: Row[], signal = new AbortController().signal) {
   const fetched: number[] = [];
   const pass = new FeedPass(FEED, (start, count) => {
     fetched.push(start);
-    return Promise.resolve(all.slice(start, start + count));
+    return Promise.resolve({ items: all.slice(start, start + count) });
   }, signal);
   return { pass, fetched };
 }
@@ -71,7 +71,7 @@ Deno.test("feeds: a subscriber that does not read holds the pass a few pages ahe
 Deno.test("feeds: a failed page fails every subscriber still reading", async () => {
   const pass = new FeedPass(FEED, (start) => {
     if (start === 10) return Promise.reject(new Error("HTTP 500"));
-    return Promise.resolve(items(30).slice(start, start + 10));
+    return Promise.resolve({ items: items(30).slice(start, start + 10) });
   }, new AbortController().signal);
   const all = pass.subscribe({}, "s");
   const latest = pass.subscribe({ limit: 5 }, "s");
@@ -144,4 +144,71 @@ Deno.test("feeds: a subscription is shared when another stream reads the same pa
   // Both get the same items: a reader that changes them must copy them first.
   const [mine, theirs] = await Promise.all([ids(alone), ids(other)]);
   assert.deepEqual(mine, theirs);
+});
+
+/**
+ * A pass over `all` whose pages carry `paging.total` = `total` and take `delayMs(start)` to
+ * come; it records the pages asked for, the most in flight at once, and each page's signal.
+ */
+function pagedPass(all: Row[], total: number | undefined, delayMs: (start: number) => number) {
+  const fetched: number[] = [];
+  const cancelled = new Map<number, AbortSignal>();
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const pass = new FeedPass(FEED, async (start, count, signal) => {
+    fetched.push(start);
+    cancelled.set(start, signal);
+    mostInFlight = Math.max(mostInFlight, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, delayMs(start)));
+    inFlight--;
+    return { items: all.slice(start, start + count), total };
+  }, new AbortController().signal);
+  return { pass, fetched, cancelled, mostInFlight: () => mostInFlight };
+}
+
+Deno.test("feeds: while the total says more pages exist, the next is asked for before the previous is in", async () => {
+  // Later pages answer sooner: they must still reach the subscriber in feed order.
+  const all = items(35);
+  const { pass, fetched, mostInFlight } = pagedPass(all, 35, (start) => 40 - start);
+  assert.deepEqual(await ids(pass.subscribe({}, "ugc_posts")), all.map((item) => item.id));
+  assert.equal(mostInFlight(), 2);
+  // Each page once, and none past the end: the total was right.
+  assert.deepEqual(fetched, [0, 10, 20, 30]);
+});
+
+Deno.test("feeds: a full last page still ends the feed with one more page, as without a total", async () => {
+  const { pass, fetched } = pagedPass(items(30), 30, () => 1);
+  assert.equal((await ids(pass.subscribe({}, "ugc_posts"))).length, 30);
+  // The empty page at 30 is asked for once the page before it is in: the feed ends on a short
+  // page, never on the total alone.
+  assert.deepEqual(fetched, [0, 10, 20, 30]);
+});
+
+Deno.test("feeds: no page is asked for ahead without a total, or for readers back to a date", async () => {
+  const all = items(100);
+  const noTotal = pagedPass(all, undefined, () => 1);
+  assert.equal((await ids(noTotal.pass.subscribe({}, "ugc_posts"))).length, 100);
+  assert.equal(noTotal.mostInFlight(), 1);
+  // Whether a reader back to a date wants the next page depends on the page before it.
+  const dated = pagedPass(all, 100, () => 1);
+  const newer = dated.pass.subscribe({ newerThan: 1000 - 25 }, "ugc_posts");
+  const recent = dated.pass.subscribe({ from: 1000 - 15 }, "post_statistics");
+  const [newerIds, recentIds] = await Promise.all([ids(newer), ids(recent)]);
+  assert.equal(newerIds.length, 25);
+  assert.equal(recentIds.length, 16);
+  assert.equal(dated.mostInFlight(), 1);
+  assert.deepEqual(dated.fetched, [0, 10, 20]);
+  // The latest 15 need the page at 10 and not the one at 20.
+  const latest = pagedPass(all, 100, () => 1);
+  assert.equal((await ids(latest.pass.subscribe({ limit: 15 }, "shares"))).length, 15);
+  assert.deepEqual(latest.fetched, [0, 10]);
+});
+
+Deno.test("feeds: a total past the end costs at most the pages asked ahead, then cancelled", async () => {
+  const all = items(25);
+  const { pass, fetched, cancelled } = pagedPass(all, 1000, (start) => (start === 30 ? 50 : 1));
+  assert.deepEqual(await ids(pass.subscribe({}, "ugc_posts")), all.map((item) => item.id));
+  assert.deepEqual(fetched, [0, 10, 20, 30]);
+  assert.equal(cancelled.get(30)?.aborted, true, "the page past the short one is no longer needed");
+  assert.equal(cancelled.get(20)?.aborted, true, "every page's signal ends with the pass");
 });
