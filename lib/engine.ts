@@ -214,25 +214,14 @@ class Run {
   #oneByOne: boolean;
   #batchCallsKnown: boolean;
   #told = new Set<unknown>();
-  // Resolves a turn of the event loop after the run starts (see fetch).
-  #dependentsFirst = wait();
-  // Resolves a turn after that, once the requests made at the start have been sent.
-  #requestsLeft = this.#dependentsFirst.then(() => wait());
+  // Resolves a turn of the event loop after the first request nothing waits on (see fetch).
+  #dependentsFirst?: Promise<void>;
 
   constructor(readonly context: EngineContext) {
     this.now = context.now();
     this.syncDate = isoDate(this.now);
     this.#oneByOne = context.config.apiTier === "development";
     this.#batchCallsKnown = context.config.apiTier === "standard";
-  }
-
-  /**
-   * Loads the validator of `stream` once the first requests have left: loading them all
-   * before would hold those requests up. A partition's first records await the same load,
-   * and report its failure.
-   */
-  preloadValidator(stream: string): void {
-    this.#requestsLeft.then(() => validatorOf(stream)).catch(() => {});
   }
 
   /** True the first time it is asked about `what` (an error, a message) in this run. */
@@ -336,8 +325,10 @@ class Run {
   ): Promise<{ body: unknown; where: string }> {
     // A request nothing else waits on leaves after those others wait on (the pages of posts,
     // made in the same turn): sent first, they are answered first, and the requests that wait
-    // on them go out while the rest of the answers are being written.
-    if (priority === 0) await this.#dependentsFirst;
+    // on them go out while the rest of the answers are being written. The turn's timer starts
+    // only when such a request comes: one started with the run would be due once the first
+    // request is made, and would run before that request is sent.
+    if (priority === 0) await (this.#dependentsFirst ??= wait());
     const request = requestOf(endpoint, {
       granularity: this.context.config.granularity,
       ...context,
@@ -440,7 +431,6 @@ class Partition {
       if (this.plan.idle) this.run.logOnce("INFO", this.definition.name, this.plan.idle);
       return;
     }
-    this.run.preloadValidator(this.definition.name);
     this.#warnIfClamped();
     const definition = this.definition;
     if (typeof definition.partitions === "object") {
