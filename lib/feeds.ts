@@ -211,16 +211,18 @@ export class FeedPass {
     const abandoned = new AbortController();
     let next = 0;
     let total: number | undefined;
+    // Once a page asked for fails, the pass either fails there or ends before it: no more asks.
+    let failed = false;
     try {
       for (;;) {
         // An aborted pass fails its readers: a feed cut short must not pass for a complete one.
         if (this.signal.aborted) throw this.signal.reason ?? new Error("aborted");
         const reading = this.#subscriptions.filter((s) => s.reading);
         if (reading.length === 0) return;
-        if (this.#mayAsk(reading, next, asked.length, total)) {
+        if (!failed && this.#mayAsk(reading, next, asked.length, total)) {
           const page = this.fetchPage(next, pageSize, abandoned.signal);
           // Awaited in order below; one asked ahead and no longer needed fails unheard.
-          page.catch(() => {});
+          page.catch(() => (failed = true));
           asked.push(page);
           next += pageSize;
           continue;

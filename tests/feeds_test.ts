@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FeedPass, type FeedWants, type Subscription } from "../lib/feeds.ts";
 import type { Feed, Row } from "../lib/definitions.ts";
+import { PAGES_AHEAD } from "../lib/pages.ts";
 
 const FEED: Feed = {
   name: "posts",
@@ -59,9 +60,11 @@ Deno.test("feeds: a subscriber that does not read holds the pass a few pages ahe
   const { pass, fetched } = passOver(items(1000));
   const slow = pass.subscribe({}, "s");
   const fast = pass.subscribe({}, "s");
+  // The slow subscriber joins (so the pass starts) and reads nothing.
+  slow[Symbol.asyncIterator]();
   const fastIds = ids(fast);
   await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(fetched.length <= 3, `${fetched.length} pages fetched while one subscriber waits`);
+  assert.deepEqual(fetched, [0, 10], `${PAGES_AHEAD} pages while one subscriber waits`);
   // Once it stops, the others are read to the end.
   slow.cancel();
   assert.equal((await fastIds).length, 1000);
@@ -211,4 +214,37 @@ Deno.test("feeds: a total past the end costs at most the pages asked ahead, then
   assert.deepEqual(fetched, [0, 10, 20, 30]);
   assert.equal(cancelled.get(30)?.aborted, true, "the page past the short one is no longer needed");
   assert.equal(cancelled.get(20)?.aborted, true, "every page's signal ends with the pass");
+});
+
+Deno.test("feeds: a page asked ahead that fails fails the readers after the pages before it, and ends the asking", async () => {
+  const all = items(50);
+  const fetched: number[] = [];
+  const pass = new FeedPass(FEED, async (start, count) => {
+    fetched.push(start);
+    // The page at 20, asked ahead, fails while the page at 10 is still on its way.
+    await new Promise((resolve) => setTimeout(resolve, start === 10 ? 30 : 1));
+    if (start === 20) throw new Error("HTTP 500");
+    return { items: all.slice(start, start + count), total: 50 };
+  }, new AbortController().signal);
+  const received: string[] = [];
+  const reading = (async () => {
+    for await (const page of pass.subscribe({}, "ugc_posts")) {
+      received.push(...page.map((item) => item.id as string));
+    }
+  })();
+  await assert.rejects(reading, /HTTP 500/);
+  assert.deepEqual(received, all.slice(0, 20).map((item) => item.id));
+  assert.deepEqual(fetched, [0, 10, 20], "no page is asked for once one has failed");
+});
+
+Deno.test("feeds: pages asked ahead count against a reader's room", async () => {
+  const { pass, fetched } = pagedPass(items(1000), 1000, () => 1);
+  const slow = pass.subscribe({}, "post_statistics");
+  const fast = pass.subscribe({}, "ugc_posts");
+  slow[Symbol.asyncIterator]();
+  const fastIds = ids(fast);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(fetched, [0, 10], `${PAGES_AHEAD} pages, read or not, for the slow reader`);
+  slow.cancel();
+  assert.equal((await fastIds).length, 1000);
 });
