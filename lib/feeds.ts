@@ -31,7 +31,7 @@ export interface FeedPage {
 
 /**
  * Fetches one page of a feed, `count` items from offset `start`, each checked by the feed;
- * `cancelled` is aborted once the pass no longer needs the page.
+ * `cancelled` is aborted if the pass ends while the page is still on its way.
  */
 export type PageFetcher = (
   start: number,
@@ -239,7 +239,10 @@ export class FeedPass {
         if (page.items.length < pageSize) return;
       }
     } finally {
-      abandoned.abort(new DOMException(`the ${this.feed.name} pass has ended`, "AbortError"));
+      // Only pages still asked for can be on their way (and the reason costs a stack trace).
+      if (asked.length > 0) {
+        abandoned.abort(new DOMException(`the ${this.feed.name} pass has ended`, "AbortError"));
+      }
     }
   }
 
