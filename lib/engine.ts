@@ -297,7 +297,7 @@ class Run {
           `${readers.length > 1 ? "streams" : "stream"} ${readers.join(", ")}, organization ` +
             organizationId,
           (retryAt) => pass!.readers().forEach((name) => this.rateLimited(name, retryAt)),
-          { cancelled, beforeRetry: () => Promise.resolve() },
+          { cancelled },
         );
         const elements = elementsOf(body, "elements", where);
         try {
@@ -321,7 +321,7 @@ class Run {
     priority: number,
     label: string,
     onRateLimited: (retryAt: number) => void,
-    turn?: Turn,
+    turn?: Pick<ApiRequest, "cancelled" | "beforeRetry">,
   ): Promise<{ body: unknown; where: string }> {
     // A request nothing else waits on leaves after those others wait on (the pages of posts,
     // made in the same turn): sent first, they are answered first, and the requests that wait
